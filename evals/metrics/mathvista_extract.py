@@ -1,0 +1,362 @@
+"""MathVista answer extraction without an API key.
+
+The official pipeline asks GPT-4 to pull the answer out of a free-form reply. These rules were
+written by reading the real replies of eleven models beside GPT-4's extractions (the reference
+set in `shared/reference/mathvista`), and aim at the answer GPT-4 extracted:
+
+- a reply that already is a choice, an integer or a float is taken as is, and an empty reply
+  gives an empty extraction (both as the official `extract_answer` does);
+- the answer is looked for where it usually is: `\boxed{}`, the sentence after the last answer
+  cue ("the answer is", "Answer:", "correct option is"), the last bold text, the sentence after
+  the last "therefore / thus / so", and then the whole reply;
+- multiple choice: an option letter, else the option text; a reply without either is read as
+  GPT-4 reads it: declining ("cannot be determined") gives "N/A", a number picks the option
+  nearest in value, a yes/no question is answered by the reply's negation or contrary
+  comparison, a paraphrase picks the option sharing most of its words, and what is left goes
+  through whole (normalisation then takes the nearest choice);
+- numbers: fractions (`a/b`, `\frac{a}{b}`), thousands separators, number words; the result after
+  the last "=", the number after a copula ("is 10 years"), numbers the question itself states
+  passed over; fill-in-the-blank questions use the words after the blank; lists: the
+  bracketed list.
+
+Each extraction names the rule that made it, so results can report the share taken by each path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+
+@dataclass(frozen=True)
+class Extraction:
+    text: str
+    rule: str
+
+
+_STRONG_CUES = re.compile(
+    r"\b(?:answer|option|choice|option letter)\s*(?:is|would be|should be|will be|[:\uff1a=])\s*:?"
+    r"|^[ \t]*answer\b[ \t]*[:\uff1a]?",
+    re.IGNORECASE | re.MULTILINE,
+)
+_WEAK_CUES = re.compile(r"\b(?:therefore|thus|hence|so)\b,?", re.IGNORECASE)
+_BOXED = re.compile(r"\\boxed\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+_BOLD = re.compile(r"\*\*([^*]+)\*\*")
+_SENTENCES = re.compile(r"\n|(?<!\d)\.(?!\d)|\.(?=\s|$)")
+_NUMBER = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d*\.\d+|-?\d+")
+_LATEX_FRACTION = re.compile(r"\\d?frac\{(-?[\d.]+)\}\{(-?[\d.]+)\}")
+_PLAIN_FRACTION = re.compile(r"(?<![\d.])(-?\d+)\s*/\s*(\d+)(?![\d.])")
+_WORDS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+}  # fmt: skip
+_WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
+_ALL_LETTERS = [chr(ord("A") + i) for i in range(26)]
+_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|false)\b|n't\b", re.IGNORECASE)
+_COMPARATIVES = re.compile(
+    r"\b(?:larger|smaller|greater|less|bigger|more|fewer|higher|lower|equal|same|shorter|longer|taller)\b",
+    re.IGNORECASE,
+)
+_MIN_OVERLAP = 0.5
+_STOP_WORDS = {"the", "a", "an", "of", "is", "are", "to", "in", "and", "or", "it", "be", "will", "would"}
+_DECLINES = re.compile(
+    r"\b(?:cannot|can't|can not|impossible|unable|not possible|sorry|not enough|insufficient|not provided|"
+    r"does not provide|doesn't provide|not clear|unclear|not specified|no information|not given)\b",
+    re.IGNORECASE,
+)
+_COPULA = re.compile(
+    r"\b(?:is|are|was|were|be|equals?|of)\b(?:\s+(?:about|approximately|around|roughly|only|just|exactly))?\s*\$?",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r'The answer is "(.*)"\.')
+
+
+def extract_answer(
+    response: str,
+    question_type: str,
+    answer_type: str,
+    choices: Sequence[str] | None = None,
+    precision: int = 0,
+    question: str = "",
+) -> Extraction:
+    text = response.replace("</s>", "").strip()
+    if not text:
+        return Extraction("", "empty")
+    choices = [str(choice) for choice in choices or []]
+    if question_type == "multi_choice" and text in choices:
+        return Extraction(text, "direct")
+    if answer_type == "integer" and re.fullmatch(r"-?\d+", text):
+        return Extraction(str(int(text)), "direct")
+    if answer_type == "float" and _is_float(text):
+        return Extraction(str(float(text)), "direct")
+    quoted = _QUOTED.search(text)
+    if quoted:
+        return Extraction(quoted.group(1), "quoted")
+    if question_type == "multi_choice":
+        return _extract_choice(text, choices, question)
+    if answer_type == "list":
+        return _extract_list(text)
+    return _extract_number(text, question)
+
+
+def _sentence(text: str) -> str:
+    end = _SENTENCES.search(text)
+    return text[: end.start()] if end else text
+
+
+def _after_last(cue: re.Pattern[str], text: str) -> str | None:
+    """The sentence after the last match of `cue` that has something after it."""
+    tails = [_sentence(text[m.end() :]).strip() for m in cue.finditer(text)]
+    tails = [tail for tail in tails if tail]
+    return tails[-1] if tails else None
+
+
+def answer_segments(text: str) -> list[tuple[str, str]]:
+    """Where the answer probably is, most telling first: (rule name, text)."""
+    segments: list[tuple[str, str]] = []
+    boxed = _BOXED.findall(text)
+    if boxed:
+        segments.append(("boxed", boxed[-1]))
+    strong = _after_last(_STRONG_CUES, text)
+    if strong:
+        segments.append(("cue", strong))
+    bold = _BOLD.findall(text)
+    if bold:
+        segments.append(("bold", bold[-1]))
+    weak = _after_last(_WEAK_CUES, text)
+    if weak:
+        segments.append(("conclusion", weak))
+    return segments
+
+
+def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
+    letters = [chr(ord("A") + i) for i in range(len(choices))]
+    for where, part in answer_segments(text):
+        # after an answer cue any capital letter counts: "The correct option letter is D" for a
+        # yes/no question is extracted as "D" by GPT-4 too, and normalised to the nearest choice
+        letter = _find_letter(part, _ALL_LETTERS, loose=True)
+        if letter:
+            return Extraction(letter, f"letter-{where}")
+        mentioned = _choice_mentioned(part, choices, first=False)
+        if mentioned is not None:
+            return Extraction(mentioned, f"choice-text-{where}")
+    # No cue: a reply that declines to answer is extracted by GPT-4 as "N/A" (normalised to the
+    # nearest choice); otherwise an option letter, an option's text, a yes/no reading of the reply,
+    # the option sharing most words with it, or the reply itself for the nearest choice.
+    declined = _DECLINES.search(text)
+    if declined and declined.group(0).lower() in ("does not provide", "doesn't provide"):
+        # "The question does not provide enough information ..." is usually passed on whole
+        return Extraction(text, "no-information")
+    if declined or text.rstrip().endswith("?"):
+        return Extraction("N/A", "declined")
+    letter = _find_letter(text, letters, loose=False)
+    if letter:
+        return Extraction(letter, "letter-reply")
+    # a one-sentence reply names its answer first ("Connor donated more than Aubrey"); a longer
+    # one reasons first and concludes last
+    one_sentence = len([piece for piece in _SENTENCES.split(text) if piece.strip()]) == 1
+    # options the question itself names ("If AB = 8 ..., find the diameter") are passed over
+    unstated = [choice for choice in choices if choice.lower() not in question.lower()]
+    mentioned = _choice_mentioned(text, unstated, first=one_sentence) or _choice_mentioned(
+        text, choices, first=one_sentence
+    )
+    if mentioned is not None:
+        return Extraction(mentioned, "choice-text-reply")
+    valued = _choice_by_value(text, choices, question)
+    if valued is not None:
+        return Extraction(valued, "choice-value-reply")
+    if sorted(choice.lower() for choice in choices) == ["no", "yes"]:
+        negated = _NEGATION.search(_sentence(text)) or _other_comparison(_sentence(text), question)
+        return Extraction(next(c for c in choices if c.lower() == ("no" if negated else "yes")), "yes-no")
+    overlapping = _most_overlapping_choice(text, choices)
+    if overlapping is not None:
+        return Extraction(overlapping, "word-overlap")
+    return Extraction(text, "nearest-choice")
+
+
+def _find_letter(part: str, letters: list[str], loose: bool) -> str | None:
+    allowed = "".join(letters)
+    patterns = [
+        rf"\(([{allowed}])\)",
+        rf"^\s*([{allowed}])(?:[).:,]|\s|$)",
+        rf"\b(?:option|choice)\s+\(?([{allowed}])\b",
+        rf"\b(?:letter|option|choice|answer)\b[^.\n]{{0,40}}?\bis\s+\(?([{allowed}])\b",
+    ]
+    if loose:  # inside an answer sentence a letter followed by ")", "." or ":" is the answer
+        patterns.append(rf"(?<![\w'\u2019-])([{allowed}])(?:[).:]|$)")
+    for pattern in patterns:
+        found = re.findall(pattern, part)
+        if found:
+            return found[0]
+    return None
+
+
+def _choice_mentioned(part: str, choices: list[str], first: bool) -> str | None:
+    """The choice whose text the part mentions last (or first), the longer one on a tie."""
+    best: tuple[int, int] | None = None
+    chosen = None
+    for choice in choices:
+        if not choice.strip():
+            continue
+        pattern = re.escape(choice.lower())
+        if choice[0].isalnum():
+            pattern = r"(?<![\w.])" + pattern
+        if choice[-1].isalnum():
+            pattern += r"(?![\w]|\.\d)"
+        positions = [m.start() for m in re.finditer(pattern, part.lower())]
+        if not positions:
+            continue
+        key = (-positions[0], len(choice)) if first else (positions[-1] + len(choice), len(choice))
+        if best is None or key > best:
+            best, chosen = key, choice
+    return chosen
+
+
+def _other_comparison(reply: str, question: str) -> bool:
+    """ "Is the nest larger than a fist?" / "The nest is smaller than a fist.": a reply that makes
+    a comparison the question did not ask about answers no."""
+    asked = {word.lower() for word in _COMPARATIVES.findall(question)}
+    said = {word.lower() for word in _COMPARATIVES.findall(reply)}
+    return bool(asked and said and not said & asked)
+
+
+def _choice_by_value(part: str, choices: list[str], question: str) -> str | None:
+    """Choices that are numbers with units ("130°", "4.40米"): the choice nearest in value to the
+    number the part states ("the angle is 130.0")."""
+    values = [_leading_number(choice) for choice in choices]
+    if any(value is None for value in values):
+        return None
+    stated = _reply_number(part, question)
+    number = _as_float(stated) if stated is not None else None
+    if number is None:
+        return None
+    distances = [abs(number - value) for value in values if value is not None]
+    return choices[distances.index(min(distances))]
+
+
+def _leading_number(text: str) -> float | None:
+    match = re.match(r"\s*(-?\d+(?:\.\d+)?)", text)
+    return float(match.group(1)) if match else None
+
+
+def _words(text: str) -> set[str]:
+    words = re.findall(r"\d+(?:\.\d+)?|[^\W\d_]+", text.lower())
+    return {word.removesuffix("s") if len(word) > 3 else word for word in words} - _STOP_WORDS
+
+
+def _most_overlapping_choice(text: str, choices: list[str]) -> str | None:
+    """The choice sharing the largest share of its words with the reply (GPT-4 matches replies
+    that paraphrase an option to that option)."""
+    reply = _words(text)
+    best, chosen = 0.0, None
+    for choice in choices:
+        words = _words(choice)
+        if words:
+            share = len(words & reply) / len(words)
+            if share > best:
+                best, chosen = share, choice
+    return chosen if best >= _MIN_OVERLAP else None
+
+
+def _extract_list(text: str) -> Extraction:
+    found = re.findall(r"\[[^\[\]]*\]", text)
+    if found:
+        return Extraction(found[-1], "list")
+    return Extraction(text, "none")
+
+
+def _extract_number(text: str, question: str) -> Extraction:
+    for where, part in answer_segments(text):
+        # "... = 3 + 3 + 3 = 9 yards": the result follows the last equals sign
+        value = _first_number(part.rsplit("=", 1)[-1]) or _first_number(part)
+        if value is not None:
+            return Extraction(value, f"number-{where}")
+    value = _blank_number(text, question) or _reply_number(text, question)
+    if value is not None:
+        return Extraction(value, "number-reply")
+    return Extraction("", "none")
+
+
+def _numbers(part: str) -> list[tuple[int, str]]:
+    """(position, value) of every number in `part`: fractions, thousands, words, plain."""
+    found: list[tuple[int, str]] = []
+    taken: list[range] = []
+
+    def add(start: int, end: int, value: str) -> None:
+        if any(start in span or end - 1 in span for span in taken):
+            return
+        taken.append(range(start, end))
+        found.append((start, value))
+
+    for match in _LATEX_FRACTION.finditer(part):
+        add(match.start(), match.end(), _divide(match.group(1), match.group(2)))
+    for match in _PLAIN_FRACTION.finditer(part):
+        add(match.start(), match.end(), _divide(match.group(1), match.group(2)))
+    for match in _NUMBER.finditer(part):
+        add(match.start(), match.end(), match.group(0).replace(",", ""))
+    for match in _WORD_NUMBER.finditer(part):
+        add(match.start(), match.end(), str(_WORDS[match.group(1).lower()]))
+    return sorted(found)
+
+
+def _blank_number(text: str, question: str) -> str | None:
+    """Fill-in-the-blank questions ("There are (_) dots in each group."): the number the reply
+    puts before the words that follow the blank."""
+    blank = re.search(r"\(_\)\s+((?:[^\W\d_]+\s*){1,3})", question)
+    if not blank:
+        return None
+    words = r"\s+".join(re.escape(word) for word in blank.group(1).split())
+    found = re.findall(rf"(-?\d+(?:\.\d+)?)\s+{words}", text, re.IGNORECASE)
+    return found[-1] if found else None
+
+
+def _reply_number(text: str, question: str) -> str | None:
+    """No cue: in the last sentence that has a number, the number after its last '=', else the
+    first one after a copula ("... is 10 years"), else its first number. Numbers the question
+    itself states ("higher than 20.0") are passed over while the sentence has others."""
+    sentences = [piece for piece in _SENTENCES.split(text) if _numbers(piece)]
+    if not sentences:
+        return None
+    last = sentences[-1]
+    result = last.rsplit("=", 1)[-1]
+    if "=" in last and _numbers(result) and len(result.split()) <= 4:
+        return _first_number(result)
+    given = {_as_float(value) for _, value in _numbers(question)}
+    found = _numbers(last)
+    new = [(position, value) for position, value in found if _as_float(value) not in given]
+    candidates = new or found
+    for match in _COPULA.finditer(last):
+        after = [value for position, value in candidates if match.end() <= position <= match.end() + 2]
+        if after:
+            return after[0]
+    return candidates[0][1]
+
+
+def _as_float(value: str) -> float | None:
+    try:
+        return float(value)
+    except ValueError:
+        return None
+
+
+def _first_number(part: str) -> str | None:
+    found = _numbers(part)
+    return found[0][1] if found else None
+
+
+def _divide(numerator: str, denominator: str) -> str:
+    try:
+        return str(float(Fraction(numerator) / Fraction(denominator)))
+    except (ValueError, ZeroDivisionError):
+        return numerator
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
