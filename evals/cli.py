@@ -80,6 +80,12 @@ def run_parser() -> OneLineParser:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0); decoding is greedy")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default: auto)")
     parser.add_argument("--instruction", help="replace the suite's instruction suffix ('' for none)")
+    parser.add_argument(
+        "--images-first",
+        action="store_true",
+        help="put all images before the question instead of at its <image i> tags (MMMU; as lmms-eval does)",
+    )
+    add_extractor_options(parser)
     parser.add_argument("--out", help="run directory (default: runs/SUITE-SPLIT-MODEL)")
     parser.add_argument("--overwrite", action="store_true", help="discard an existing run in --out and start again")
     parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
@@ -96,7 +102,22 @@ def score_parser() -> OneLineParser:
     parser.add_argument("--suite", required=True, help="suite whose scorer to use")
     parser.add_argument("--predictions", required=True, type=Path, help="predictions JSONL file")
     parser.add_argument("--out", required=True, type=Path, help="output folder")
+    add_extractor_options(parser)
     return parser
+
+
+def add_extractor_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--extractor-url",
+        help="MathVista: extract answers with an LLM at this OpenAI-compatible endpoint (e.g. "
+        "https://api.openai.com/v1; key from OPENAI_API_KEY) instead of the offline rules",
+    )
+    parser.add_argument("--extractor-model", default="gpt-4o-mini", help="model for --extractor-url")
+
+
+def configure_extractor(suite: Any, args: argparse.Namespace) -> None:
+    if args.extractor_url:
+        suite.use_llm_extractor(args.extractor_url, args.extractor_model)
 
 
 def top_help() -> str:
@@ -134,6 +155,7 @@ def cmd_score(argv: Sequence[str]) -> int:
 
     args = score_parser().parse_args(argv)
     suite = get_suite(args.suite)
+    configure_extractor(suite, args)
     results = score_predictions(suite, args.predictions, args.out)
     print_results(results, model="predictions")
     print(f"scored {args.predictions} -> {args.out}")
@@ -167,8 +189,10 @@ def cmd_run(argv: Sequence[str]) -> int:
         limit=args.limit,
         device=args.device,
         instruction=args.instruction,
+        images_first=args.images_first,
         trust_remote_code=args.trust_remote_code,
     )
+    configure_extractor(suite, args)
     if args.overwrite:
         clear_run_dir(Path(config.out))
     return execute_run(config, suite, progress=not args.no_progress)

@@ -26,6 +26,7 @@ IDENTITY_FIELDS = (
     "max_new_tokens",
     "seed",
     "instruction",
+    "images_first",
 )
 
 
@@ -48,6 +49,7 @@ class RunConfig:
     limit: int | None = None
     device: str = "auto"
     instruction: str | None = None  # None: the suite's default instruction
+    images_first: bool = False  # put every image before the text (suites that interleave them)
     trust_remote_code: bool = False
 
     def to_json(self) -> dict[str, Any]:

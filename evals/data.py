@@ -67,6 +67,8 @@ def _iter_local(path: Path, split: str) -> Iterator[dict[str, Any]]:
         elif file.suffix == ".json":
             data = read_json(file)
             rows = data.get("data", data.get("questions")) if isinstance(data, dict) else data
+            if rows is None and isinstance(data, dict) and data and all(isinstance(v, dict) for v in data.values()):
+                rows = list(data.values())  # keyed by id, as MathVista's testmini.json
             if not isinstance(rows, list):
                 raise DataError(f"{file}: expected a list of records (or an object with 'data' or 'questions')")
             yield from rows

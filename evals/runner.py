@@ -16,7 +16,7 @@ from evals.environment import git_revision, hardware, now, package_versions
 from evals.errors import DataError, UserError
 from evals.records import SCHEMA_VERSION, Sample
 from evals.scoring import make_record, results_for
-from evals.store import RunDir, write_json_atomic
+from evals.store import RunDir
 from evals.suites import Suite
 from model.base import Generation, Model, OutOfMemory, Request
 
@@ -47,7 +47,11 @@ def check_resumable(existing: dict[str, Any] | None, config: RunConfig) -> None:
 
 def build_requests(suite: Suite, samples: Sequence[Sample], config: RunConfig) -> list[Request]:
     return [
-        Request(id=s.id, messages=suite.prompt(s, config.instruction), max_new_tokens=config.max_new_tokens)
+        Request(
+            id=s.id,
+            messages=suite.prompt(s, config.instruction, config.images_first),
+            max_new_tokens=config.max_new_tokens,
+        )
         for s in samples
     ]
 
@@ -82,6 +86,7 @@ def new_manifest(
             "split": config.split,
             "prompt_version": suite.prompt_version,
             "instruction": suite.instruction if config.instruction is None else config.instruction,
+            "image_placement": "first" if config.images_first else suite.image_placement,
         },
         "model": model_settings,
         "packages": package_versions(),
@@ -145,7 +150,7 @@ def run_suite(
     results = results_for(suite, config.split, records, model=config.model)
     if config.split in suite.hidden_splits:
         # No gold answers here: the number must come from the benchmark's own server.
-        write_json_atomic(run.root / suite.submission_name, suite.submission(records))
+        suite.write_submission(run.root / suite.submission_name, records)
         results.update(
             score=None,
             breakdowns={},

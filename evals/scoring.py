@@ -59,6 +59,9 @@ def load_predictions(suite: Suite, path: Path) -> list[tuple[Sample, str]]:
     seen: set[str] = set()
     for number, obj in iter_jsonl(path):
         where = f"{path}:{number}"
+        for alias in ("index", "pid"):  # MMBench's and MathVista's own records name their id so
+            if "id" not in obj and alias in obj:
+                obj = {**obj, "id": obj[alias]}
         if "id" not in obj:
             raise DataError(f"{where}: missing field 'id'")
         text = obj.get("prediction", obj.get("response"))

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
-from evals.errors import DataError
+from evals.errors import DataError, UserError
 from evals.records import Sample, SampleRecord
+from evals.store import write_json_atomic
 from model.base import Message
 
 
@@ -30,13 +33,17 @@ class Suite:
     submission_name: ClassVar[str] = ""
     max_new_tokens: ClassVar[int] = 16
     breakdown_keys: ClassVar[tuple[str, ...]] = ()
+    # "first": all images before the text; "interleaved": where the question's <image i> tags are
+    image_placement: ClassVar[str] = "first"
 
     def load(self, split: str, limit: int | None = None, data: str | None = None) -> Iterable[Sample]:
         """The split's samples in the benchmark's order; `data` overrides where they come from."""
         raise NotImplementedError
 
-    def prompt(self, sample: Sample, instruction: str | None = None) -> list[Message]:
-        """Idefics2 evaluation format: the images in benchmark order, the question, the instruction."""
+    def prompt(self, sample: Sample, instruction: str | None = None, images_first: bool = False) -> list[Message]:
+        """Idefics2 evaluation format: the images in benchmark order, the question, the instruction.
+
+        `images_first` matters only to suites whose questions place their images in the text."""
         instruction = self.instruction if instruction is None else instruction
         text = f"{sample.question}\n{instruction}" if instruction else sample.question
         content: list[dict[str, Any]] = [{"type": "image", "ref": ref} for ref in sample.images]
@@ -55,6 +62,13 @@ class Suite:
         """The file the official server takes for a hidden split (JSON-serialisable)."""
         raise NotImplementedError
 
+    def write_submission(self, path: Path, records: Sequence[SampleRecord]) -> None:
+        write_json_atomic(path, self.submission(records))
+
+    def use_llm_extractor(self, url: str, model: str) -> None:
+        """Extract answers with an LLM endpoint; only suites whose official scorer does so have it."""
+        raise UserError(f"{self.name} has no LLM answer extraction; --extractor-url is for mathvista")
+
     def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
         return {key: record[key] for key in self.breakdown_keys if key in record}
 
@@ -65,8 +79,10 @@ class Suite:
         for key in self.breakdown_keys:
             groups: dict[str, list[float]] = defaultdict(list)
             for record, value in zip(records, scores, strict=True):
-                if key in record.meta:
-                    groups[str(record.meta[key])].append(value)
+                group = record.meta.get(key)
+                # a list (MathVista's skills) counts the sample once under each of its members
+                for member in group if isinstance(group, list) else [group] if key in record.meta else []:
+                    groups[str(member)].append(value)
             breakdowns[key] = {
                 group: {"score": 100.0 * sum(values) / len(values), "n": len(values)}
                 for group, values in sorted(groups.items())
@@ -78,6 +94,35 @@ class Suite:
             "n_unresolved": sum(1 for record in records if record.scoring.get("unresolved")),
             "breakdowns": breakdowns,
         }
+
+
+IMAGE_TAG = re.compile(r"<image (\d+)>")
+
+
+def interleave_images(text: str, images: Sequence[str], images_first: bool = False) -> list[dict[str, Any]]:
+    """Message content with image i where the text says `<image i>` (1-based, as MMMU writes it).
+
+    An image the text never names goes before the text; a tag named twice places the image at
+    its first mention only; tags without an image stay as text. With `images_first` every image
+    goes first and the tags stay in the text, which is what lmms-eval and VLMEvalKit do.
+    """
+    if images_first:
+        return [*({"type": "image", "ref": ref} for ref in images), {"type": "text", "text": text}]
+    placed: set[int] = set()
+    parts: list[dict[str, Any]] = []
+    position = 0
+    for match in IMAGE_TAG.finditer(text):
+        number = int(match.group(1))
+        if 1 <= number <= len(images) and number not in placed:
+            if match.start() > position:
+                parts.append({"type": "text", "text": text[position : match.start()]})
+            parts.append({"type": "image", "ref": images[number - 1]})
+            placed.add(number)
+            position = match.end()
+    if position < len(text):
+        parts.append({"type": "text", "text": text[position:]})
+    unnamed = [{"type": "image", "ref": ref} for i, ref in enumerate(images, start=1) if i not in placed]
+    return unnamed + parts
 
 
 def require_fields(record: dict[str, Any], names: Sequence[str], where: str) -> None:

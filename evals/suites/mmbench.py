@@ -1,0 +1,225 @@
+"""MMBench (Liu et al.), English: multiple-choice perception and reasoning questions, CircularEval.
+
+Data: `lmms-lab/MMBench` (config `en`; dev, and test with hidden answers), an OpenCompass TSV
+(`MMBench_DEV_EN.tsv`: base64 images; rotated copies carry `index + k * 1_000_000`, and may give
+the original's index instead of an image), or parquet / JSON / JSONL in the hub layout.
+
+CircularEval: every question is asked once per rotation of its options (the rotations are made
+here when the data has none), and counts only if every rotation is answered right. Replies are
+read by rules (`evals.metrics.options`); a reply naming no option or several is unresolved and
+wrong, and counted. Results: circular accuracy, the plain accuracy of the unrotated questions,
+a per-category breakdown, and each question's outcome.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import math
+import sys
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from evals.data import cache_root, image_ref, iter_rows
+from evals.errors import DataError
+from evals.metrics.options import extract_option
+from evals.records import Sample, SampleRecord
+from evals.store import write_json_atomic
+from evals.suites.base import Suite, require_fields
+
+ROTATION = 1_000_000
+LETTERS = "ABCDEFGHI"
+INSTRUCTION = "Answer with the option's letter from the given choices directly."
+
+
+def present(value: Any) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, float) and math.isnan(value):
+        return False
+    return str(value).strip() not in ("", "nan", "None")
+
+
+def options_of(row: dict[str, Any]) -> dict[str, str]:
+    return {letter: str(row[letter]) for letter in LETTERS if present(row.get(letter))}
+
+
+def rotate(row: dict[str, Any], shift: int) -> dict[str, Any]:
+    """The row with its options moved `shift` places (option i shows option i + shift) and the
+    answer letter following its text; its index is `index + shift * 1_000_000`."""
+    options = options_of(row)
+    letters = list(options)
+    texts = [options[letter] for letter in letters]
+    rotated = {**row, "index": int(row["index"]) + shift * ROTATION}
+    for position, letter in enumerate(letters):
+        rotated[letter] = texts[(position + shift) % len(texts)]
+    if present(row.get("answer")):
+        old = letters.index(str(row["answer"]).strip())
+        rotated["answer"] = letters[(old - shift) % len(letters)]
+    return rotated
+
+
+def with_rotations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """All rotations of every question, unless the data already holds rotated copies."""
+    if any(int(row["index"]) >= ROTATION for row in rows):
+        return rows
+    return [rotate(row, shift) for row in rows for shift in range(max(1, len(options_of(row))))]
+
+
+def read_tsv(path: Path) -> Iterator[dict[str, Any]]:
+    csv.field_size_limit(sys.maxsize)  # base64 images are far longer than csv's default field limit
+    with path.open(encoding="utf-8", newline="") as handle:
+        yield from csv.DictReader(handle, delimiter="\t")
+
+
+class MMBench(Suite):
+    name = "mmbench"
+    description = "MMBench-EN (lmms-lab/MMBench or OpenCompass TSV): CircularEval, rule-based letters"
+    splits = ("dev", "test")
+    default_split = "dev"
+    instruction = INSTRUCTION
+    prompt_version = "1"
+    hidden_splits = frozenset({"test"})
+    submission_name = "mmbench_test_submission.tsv"
+    max_new_tokens = 16
+    breakdown_keys = ("category", "l2_category")
+    default_data = "lmms-lab/MMBench"
+
+    def rows(self, source: str, split: str, limit: int | None) -> list[dict[str, Any]]:
+        path = Path(source).expanduser()
+        if path.suffix == ".tsv":
+            rows = list(read_tsv(path))
+        else:
+            config = None if path.exists() else "en"
+            rows = list(iter_rows(source, split, config, streaming=limit is not None and not path.exists()))
+        for number, row in enumerate(rows, start=1):
+            require_fields(row, ["index", "question"], f"{source} row {number}")
+        if limit is not None:
+            groups = list(dict.fromkeys(int(row["index"]) % ROTATION for row in rows))[:limit]
+            keep = set(groups)
+            rows = [row for row in rows if int(row["index"]) % ROTATION in keep]
+        return with_rotations(rows)
+
+    def load(self, split: str, limit: int | None = None, data: str | None = None) -> Iterator[Sample]:
+        source = data or self.default_data
+        local = Path(source).expanduser()
+        image_root = (local if local.is_dir() else local.parent) if local.exists() else None
+        folder = cache_root() / "images" / self.name
+        rows = self.rows(source, split, limit)
+        images = {int(row["index"]): row.get("image") for row in rows}
+        for row in rows:
+            index = int(row["index"])
+            image = row.get("image")
+            if isinstance(image, str) and image.isdigit() and len(image) < 12:
+                image = images.get(int(image))  # a rotated copy naming the original's image
+            if isinstance(image, str) and not Path(image).suffix:
+                image = {"bytes": _b64(image, index)}
+            options = options_of(row)
+            if len(options) < 2:
+                raise DataError(f"{self.name} question {index} has fewer than two options")
+            target: dict[str, Any] = {"options": options, "index": index, "question": str(row["question"])}
+            if present(row.get("hint")):
+                target["hint"] = str(row["hint"])
+            if split not in self.hidden_splits:
+                require_fields(row, ["answer"], f"{self.name} question {index}")
+                target["answer"] = str(row["answer"]).strip()
+            yield Sample(
+                id=str(index),
+                question=self.question_text(target),
+                images=(image_ref(image, folder, str(index), image_root),) if present(image) else (),
+                target=target,
+                meta=self.meta_from_record(row),
+            )
+
+    @staticmethod
+    def question_text(target: dict[str, Any]) -> str:
+        hint = f"Hint: {target['hint']}\n" if target.get("hint") else ""
+        options = "\n".join(f"{letter}. {text}" for letter, text in target["options"].items())
+        return f"{hint}Question: {target['question']}\nOptions:\n{options}"
+
+    def score(self, target: dict[str, Any], text: str) -> dict[str, Any]:
+        choice = extract_option(text, target["options"])
+        correct = choice.letter is not None and choice.letter == target.get("answer")
+        unresolved = choice.letter is None
+        return {"score": float(correct), "answer": choice.letter, "rule": choice.rule, "unresolved": unresolved}
+
+    def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        require_fields(record, ["index", "answer"], f"{self.name} record {record.get('id', record.get('index'))!r}")
+        options = options_of(record)
+        if len(options) < 2:
+            raise DataError(f"{self.name} record {record['index']}: needs option texts in A, B (C, D)")
+        answer = str(record["answer"]).strip()
+        if answer not in options:
+            raise DataError(f"{self.name} record {record['index']}: answer {answer!r} is not one of its options")
+        question = str(record.get("question", ""))
+        return {"options": options, "index": int(record["index"]), "answer": answer, "question": question}
+
+    def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        index = int(record["index"])
+        meta: dict[str, Any] = {"question": index % ROTATION, "rotation": index // ROTATION}
+        if present(record.get("category")):
+            meta["category"] = str(record["category"])
+        level2 = record.get("l2-category", record.get("L2-category", record.get("l2_category")))
+        if present(level2):
+            meta["l2_category"] = str(level2)
+        return meta
+
+    def aggregate(self, records: Sequence[SampleRecord]) -> dict[str, Any]:
+        by_question: dict[int, list[SampleRecord]] = defaultdict(list)
+        for record in records:
+            by_question[int(record.meta["question"])].append(record)
+        outcome = {question: all((r.score or 0.0) == 1.0 for r in rows) for question, rows in by_question.items()}
+        breakdowns: dict[str, dict[str, dict[str, float]]] = {}
+        for key in self.breakdown_keys:
+            groups: dict[str, list[bool]] = defaultdict(list)
+            for question, rows in by_question.items():
+                if key in rows[0].meta:
+                    groups[str(rows[0].meta[key])].append(outcome[question])
+            breakdowns[key] = {
+                group: {"score": 100.0 * sum(values) / len(values), "n": len(values)}
+                for group, values in sorted(groups.items())
+            }
+        originals = [r for r in records if r.meta.get("rotation") == 0]
+        return {
+            "score": 100.0 * sum(outcome.values()) / len(outcome) if outcome else 0.0,
+            "n": len(records),
+            "n_questions": len(outcome),
+            "n_errors": sum(1 for r in records if r.error),
+            "n_unresolved": sum(1 for r in records if r.scoring.get("unresolved")),
+            "vanilla_score": 100.0 * sum(r.score or 0.0 for r in originals) / len(originals) if originals else None,
+            "breakdowns": breakdowns,
+            "questions": {str(question): int(passed) for question, passed in sorted(outcome.items())},
+        }
+
+    def write_submission(self, path: Path, records: Sequence[SampleRecord]) -> None:
+        """The OpenCompass upload: one row per rotation with the question, options and the reply's
+        letter (the raw reply when unresolved). Also as .xlsx when openpyxl is installed."""
+        rows = []
+        for record in records:
+            target = record.target
+            row = {"index": target["index"], "question": target["question"], "hint": target.get("hint", "")}
+            row.update({letter: target["options"].get(letter, "") for letter in "ABCD"})
+            row["prediction"] = record.answer or (record.generation or "")
+            rows.append(row)
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["index"], delimiter="\t")
+            writer.writeheader()
+            writer.writerows(rows)
+        try:
+            import pandas as pd
+
+            pd.DataFrame(rows).to_excel(path.with_suffix(".xlsx"), index=False)
+        except ImportError:
+            write_json_atomic(path.with_suffix(".note.json"), {"note": "pip install openpyxl to also get .xlsx"})
+
+
+def _b64(text: str, index: int) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except ValueError:
+        raise DataError(f"mmbench question {index}: image is neither a path nor base64") from None
+
+
+SUITE = MMBench()

@@ -1,0 +1,205 @@
+"""MMMU (Yue et al.): college-level questions over 30 subjects in 6 disciplines, up to 7 images each.
+
+Data: `MMMU/MMMU` (one hub config per subject; dev / validation / test, test answers hidden) or a
+local copy in that layout (a folder of `<Subject>/<split>-*.parquet`, or JSON / JSONL rows with
+`id, question, options, answer, question_type, image_1 ... image_7`).
+
+Images go where the question puts its `<image i>` tags (`--images-first` puts them all before the
+text, as lmms-eval and VLMEvalKit do; the manifest records which). Scored with the official
+parser and judge (`evals.metrics.mmmu`); accuracy is micro-averaged, so subjects and disciplines
+weigh by their number of questions. Multiple-choice replies naming no option get the official
+seeded random guess, counted in `n_guessed`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from evals.data import cache_root, image_ref, iter_rows
+from evals.errors import DataError
+from evals.metrics.mmmu import judge_multi_choice, judge_open, parse_multi_choice, parse_open
+from evals.records import Sample, SampleRecord
+from evals.suites.base import Suite, interleave_images, require_fields
+from model.base import Message
+
+DISCIPLINES = {
+    "Art and Design": ("Art", "Art_Theory", "Design", "Music"),
+    "Business": ("Accounting", "Economics", "Finance", "Manage", "Marketing"),
+    "Science": ("Biology", "Chemistry", "Geography", "Math", "Physics"),
+    "Health and Medicine": (
+        "Basic_Medical_Science",
+        "Clinical_Medicine",
+        "Diagnostics_and_Laboratory_Medicine",
+        "Pharmacy",
+        "Public_Health",
+    ),
+    "Humanities and Social Science": ("History", "Literature", "Sociology", "Psychology"),
+    "Tech and Engineering": (
+        "Agriculture",
+        "Architecture_and_Engineering",
+        "Computer_Science",
+        "Electronics",
+        "Energy_and_Power",
+        "Materials",
+        "Mechanical_Engineering",
+    ),
+}
+SUBJECTS = tuple(subject for subjects in DISCIPLINES.values() for subject in subjects)
+DISCIPLINE_OF = {subject: discipline for discipline, subjects in DISCIPLINES.items() for subject in subjects}
+MULTI_CHOICE_INSTRUCTION = "Answer with the option's letter from the given choices directly."
+OPEN_INSTRUCTION = "Answer the question using a single word or phrase."
+MAX_IMAGES = 7
+
+
+def subject_of(sample_id: str) -> str:
+    """`validation_Art_Theory_12` -> `Art_Theory`."""
+    match = re.fullmatch(r"(?:dev|validation|test)_(.+)_\d+", sample_id)
+    return match.group(1) if match else ""
+
+
+def parse_options(value: Any) -> list[str]:
+    """The hub stores options as the text of a Python list; literal_eval reads it without running code."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(option) for option in value]
+    try:
+        options = ast.literal_eval(str(value))
+    except (ValueError, SyntaxError):
+        raise DataError(f"options are not a list: {str(value)[:60]!r}") from None
+    if not isinstance(options, list):
+        raise DataError(f"options are not a list: {str(value)[:60]!r}")
+    return [str(option) for option in options]
+
+
+def parse_answer(value: Any) -> str | list[str]:
+    """A gold answer: one string, or (for some open questions) a list of accepted strings."""
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    text = str(value)
+    if text.startswith("[") and text.endswith("]"):
+        try:
+            parsed = ast.literal_eval(text)
+        except (ValueError, SyntaxError):
+            return text
+        if isinstance(parsed, list):
+            return [str(item) for item in parsed]
+    return text
+
+
+def index_to_answer(options: Sequence[str]) -> dict[str, str]:
+    return {chr(ord("A") + i): option for i, option in enumerate(options)}
+
+
+class MMMU(Suite):
+    name = "mmmu"
+    description = "MMMU (MMMU/MMMU or local): official parsing, accuracy by subject and discipline"
+    splits = ("validation", "dev", "test")
+    default_split = "validation"
+    instruction = MULTI_CHOICE_INSTRUCTION
+    prompt_version = "1"
+    image_placement = "interleaved"
+    hidden_splits = frozenset({"test"})
+    submission_name = "mmmu_test_submission.json"
+    max_new_tokens = 64
+    breakdown_keys = ("discipline", "subject", "question_type", "topic_difficulty")
+    default_data = "MMMU/MMMU"
+
+    def rows(self, source: str, split: str, limit: int | None) -> Iterator[dict[str, Any]]:
+        if Path(source).expanduser().exists():
+            yield from iter_rows(source, split)
+            return
+        for subject in SUBJECTS:  # one hub config per subject
+            yield from iter_rows(source, split, subject, streaming=limit is not None)
+
+    def load(self, split: str, limit: int | None = None, data: str | None = None) -> Iterator[Sample]:
+        source = data or self.default_data
+        local = Path(source).expanduser()
+        image_root = (local if local.is_dir() else local.parent) if local.exists() else None
+        folder = cache_root() / "images" / self.name
+        for row in islice(self.rows(source, split, limit), limit):
+            yield self.sample(row, split, folder, image_root)
+
+    def sample(self, row: dict[str, Any], split: str, folder: Path, image_root: Path | None) -> Sample:
+        require_fields(row, ["id", "question", "question_type"], f"{self.name} row {row.get('id', '?')!r}")
+        sample_id = str(row["id"])
+        question_type = str(row["question_type"])
+        options = parse_options(row.get("options"))
+        images = tuple(
+            image_ref(row[f"image_{i}"], folder, f"{sample_id}/image_{i}", image_root)
+            for i in range(1, MAX_IMAGES + 1)
+            if row.get(f"image_{i}") is not None
+        )
+        text = str(row["question"])
+        if question_type == "multiple-choice":
+            text += "\n" + "\n".join(f"({letter}) {option}" for letter, option in index_to_answer(options).items())
+        target: dict[str, Any] = {"question_type": question_type, "index2ans": index_to_answer(options)}
+        if split not in self.hidden_splits:
+            require_fields(row, ["answer"], f"{self.name} row {sample_id!r}")
+            target["answer"] = parse_answer(row["answer"])
+        subject = subject_of(sample_id)
+        meta = {
+            "subject": subject,
+            "discipline": DISCIPLINE_OF.get(subject, ""),
+            "question_type": question_type,
+            **({"topic_difficulty": row["topic_difficulty"]} if row.get("topic_difficulty") else {}),
+        }
+        return Sample(id=sample_id, question=text, images=images, target=target, meta=meta)
+
+    def prompt(self, sample: Sample, instruction: str | None = None, images_first: bool = False) -> list[Message]:
+        if instruction is None:
+            multi = sample.target.get("question_type") == "multiple-choice"
+            instruction = MULTI_CHOICE_INSTRUCTION if multi else OPEN_INSTRUCTION
+        text = f"{sample.question}\n{instruction}" if instruction else sample.question
+        return [{"role": "user", "content": interleave_images(text, sample.images, images_first)}]
+
+    def score(self, target: dict[str, Any], text: str) -> dict[str, Any]:
+        if target["question_type"] == "multiple-choice":
+            parsed = parse_multi_choice(text, target["index2ans"])
+            correct = "answer" in target and judge_multi_choice(target["answer"], parsed.letter)
+            return {
+                "score": float(correct),
+                "answer": parsed.letter,
+                "guessed": parsed.guessed,
+                "unresolved": parsed.guessed,
+            }
+        values = parse_open(text)
+        correct = "answer" in target and judge_open(target["answer"], values)
+        return {"score": float(correct), "answer": text.strip(), "parsed": values}
+
+    def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        require_fields(record, ["question_type", "answer"], f"{self.name} record {record.get('id')!r}")
+        index2ans = record.get("index2ans") or index_to_answer(parse_options(record.get("options")))
+        if record["question_type"] == "multiple-choice" and not index2ans:
+            raise DataError(f"{self.name} record {record.get('id')!r}: a multiple-choice record needs 'index2ans'")
+        return {
+            "question_type": str(record["question_type"]),
+            "answer": parse_answer(record["answer"]),
+            "index2ans": {str(k): str(v) for k, v in index2ans.items()},
+        }
+
+    def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
+        subject = str(record.get("subject") or subject_of(str(record.get("id", ""))))
+        return {
+            "subject": subject,
+            "discipline": DISCIPLINE_OF.get(subject, ""),
+            "question_type": record.get("question_type", ""),
+        }
+
+    def aggregate(self, records: Sequence[SampleRecord]) -> dict[str, Any]:
+        results = super().aggregate(records)
+        results["n_guessed"] = sum(1 for record in records if record.scoring.get("guessed"))
+        results["guess_seed"] = 42
+        return results
+
+    def submission(self, records: Sequence[SampleRecord]) -> dict[str, str]:
+        """EvalAI's MMMU format: id -> option letter (multiple choice) or the reply (open)."""
+        return {record.id: record.answer or "" for record in records}
+
+
+SUITE = MMMU()
