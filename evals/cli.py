@@ -253,6 +253,10 @@ def execute_run(config: Any, suite: Any, progress: bool = True) -> int:
     return 0
 
 
+MAX_GROUPS_SHOWN = 12
+EXTRA_FIGURES = ("n_questions", "vanilla_score", "n_guessed")
+
+
 def print_results(results: dict[str, Any], model: str) -> None:
     headers = ("suite", "split", "model", "n", "score", "errors", "unresolved")
     score = "server" if results["score"] is None else f"{results['score']:.2f}"
@@ -269,8 +273,22 @@ def print_results(results: dict[str, Any], model: str) -> None:
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     for key, groups in results.get("breakdowns", {}).items():
-        for group, values in groups.items():
+        for group, values in list(groups.items())[:MAX_GROUPS_SHOWN]:
             print(f"  {key}={group:<20} n={values['n']:<6} score={values['score']:.2f}")
+        if len(groups) > MAX_GROUPS_SHOWN:
+            print(f"  {key}: {len(groups) - MAX_GROUPS_SHOWN} more groups in results.json")
+    extras = {name: results[name] for name in EXTRA_FIGURES if results.get(name) is not None}
+    if extras:
+        print(
+            "  "
+            + "  ".join(
+                f"{name}={value:.2f}" if isinstance(value, float) else f"{name}={value}"
+                for name, value in extras.items()
+            )
+        )
+    paths = results.get("extraction", {}).get("paths")
+    if paths:
+        print("  extraction: " + ", ".join(f"{path} {100 * p['share']:.1f}%" for path, p in paths.items()))
     if results.get("note"):
         print(results["note"])
 

@@ -1,26 +1,17 @@
 """VQAv2, TextVQA and DocVQA on local copies in the hub datasets' schemas, made here."""
 
-import io
 import json
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from PIL import Image
 
 from evals.cli import main
 from evals.errors import UserError
 from evals.store import iter_jsonl, read_json
 from evals.suites import get_suite
+from tests.helpers import png_bytes, write_parquet
 
 COLORS = [(200, 30, 30), (30, 200, 30), (30, 30, 200), (20, 20, 20)]
-
-
-def png_bytes(color: tuple[int, int, int]) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), color).save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 def vqa_rows(n: int, hidden: bool = False) -> list[dict]:
@@ -50,12 +41,6 @@ def docvqa_rows(n: int) -> list[dict]:
         }
         for i in range(n)
     ]
-
-
-def write_parquet(folder: Path, split: str, rows: list[dict]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.Table.from_pylist(rows), folder / f"{split}-00000-of-00001.parquet")
-    return folder
 
 
 @pytest.fixture(autouse=True)
