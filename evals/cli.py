@@ -140,9 +140,10 @@ def cmd_list() -> int:
     from model import KNOWN_MODELS
 
     print("suites:")
-    for name in suite_names():
-        suite = get_suite(name)
-        print(f"  {name:<12} splits: {', '.join(suite.splits):<16} {suite.description}")
+    suites = [get_suite(name) for name in suite_names()]
+    width = max(len(", ".join(suite.splits)) for suite in suites)
+    for suite in suites:
+        print(f"  {suite.name:<12} splits: {', '.join(suite.splits):<{width}}  {suite.description}")
     print("models:")
     for info in KNOWN_MODELS:
         print(f"  {info.name:<36} [{info.backend}] {info.description}")
