@@ -135,9 +135,13 @@ def test_answers_missing_on_an_answered_split_is_a_clear_error(tmp_path: Path) -
         list(get_suite("vqav2").load("validation", data=str(data)))
 
 
-def test_offline_hub_dataset_is_a_one_line_error() -> None:
+@pytest.mark.parametrize(
+    ("suite", "split"),
+    [("textvqa", "validation"), ("mmmu", "validation"), ("mathvista", "testmini"), ("mmbench", "dev")],
+)
+def test_offline_hub_dataset_is_a_one_line_error(suite: str, split: str) -> None:
     with pytest.raises(UserError, match=r"cannot load dataset 'nobody/nothing'.*--data PATH"):
-        list(get_suite("textvqa").load("validation", data="nobody/nothing"))
+        list(get_suite(suite).load(split, data="nobody/nothing"))
 
 
 @pytest.mark.parametrize(
