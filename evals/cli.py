@@ -20,7 +20,7 @@ from evals import __version__
 from evals.errors import UserError, first_line
 
 PROG = "idefics2-eval"
-COMMANDS = ("run", "list", "score")
+COMMANDS = ("run", "list", "score", "bias")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -40,24 +40,12 @@ def positive_int(text: str) -> int:
     return value
 
 
-def run_parser() -> OneLineParser:
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """The options that say which model runs and how: shared by `run`, `bias run` and `bias classify`."""
     from evals.config import ATTENTION, DTYPES, QUANTIZATION
 
-    parser = OneLineParser(
-        prog=f"{PROG} run",
-        description="Run a model over a benchmark suite, score it, and write a run directory "
-        "(manifest.json, samples.jsonl, results.json). Running the same command again continues "
-        "an interrupted run.",
-    )
-    parser.add_argument("--suite", default="easyvqa", help="suite name (default: easyvqa; see `list`)")
     parser.add_argument(
         "--model", default="tiny", help="tiny | scripted[:FILE] | hub id | checkpoint folder (default: tiny)"
-    )
-    parser.add_argument("--split", help="dataset split (default: the suite's evaluation split)")
-    parser.add_argument(
-        "--data",
-        help="where the suite's data comes from: a hub dataset id or a local copy "
-        "(parquet / JSON); default: the suite's own",
     )
     parser.add_argument("--limit", type=positive_int, help="evaluate only the first N samples")
     parser.add_argument("--batch-size", type=positive_int, default=8, help="samples per generate call (default: 8)")
@@ -79,6 +67,52 @@ def run_parser() -> OneLineParser:
     parser.add_argument("--max-new-tokens", type=positive_int, help="generation budget (default: the suite's)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0); decoding is greedy")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default: auto)")
+    parser.add_argument("--overwrite", action="store_true", help="discard an existing run in --out and start again")
+    parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run_config(args: argparse.Namespace, suite: Any, split: str, out: str, data: str | None) -> Any:
+    from evals.config import RunConfig
+
+    return RunConfig(
+        suite=suite.name,
+        model=args.model,
+        split=split,
+        out=out,
+        data=data,
+        revision=None,
+        dtype=args.dtype,
+        attn=args.attn,
+        quantization=args.quantization,
+        image_splitting=args.image_splitting,
+        longest_edge=args.longest_edge,
+        batch_size=args.batch_size,
+        max_new_tokens=args.max_new_tokens or suite.max_new_tokens,
+        seed=args.seed,
+        limit=args.limit,
+        device=args.device,
+        instruction=getattr(args, "instruction", None),
+        images_first=getattr(args, "images_first", False),
+        trust_remote_code=args.trust_remote_code,
+    )
+
+
+def run_parser() -> OneLineParser:
+    parser = OneLineParser(
+        prog=f"{PROG} run",
+        description="Run a model over a benchmark suite, score it, and write a run directory "
+        "(manifest.json, samples.jsonl, results.json). Running the same command again continues "
+        "an interrupted run.",
+    )
+    parser.add_argument("--suite", default="easyvqa", help="suite name (default: easyvqa; see `list`)")
+    parser.add_argument("--split", help="dataset split (default: the suite's evaluation split)")
+    parser.add_argument(
+        "--data",
+        help="where the suite's data comes from: a hub dataset id or a local copy "
+        "(parquet / JSON); default: the suite's own",
+    )
+    add_model_options(parser)
     parser.add_argument("--instruction", help="replace the suite's instruction suffix ('' for none)")
     parser.add_argument(
         "--images-first",
@@ -87,9 +121,6 @@ def run_parser() -> OneLineParser:
     )
     add_extractor_options(parser)
     parser.add_argument("--out", help="run directory (default: runs/SUITE-SPLIT-MODEL)")
-    parser.add_argument("--overwrite", action="store_true", help="discard an existing run in --out and start again")
-    parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     return parser
 
 
@@ -124,12 +155,14 @@ def top_help() -> str:
     return (
         f"usage: {PROG} [run] --suite S --model M [options]\n"
         f"       {PROG} list\n"
-        f"       {PROG} score --suite S --predictions FILE --out DIR\n\n"
+        f"       {PROG} score --suite S --predictions FILE --out DIR\n"
+        f"       {PROG} bias run|analyze|classify ...\n\n"
         "Evaluation harness for Idefics vision-language models.\n\n"
         "commands:\n"
         "  run     run a suite on a model and score it (the default command)\n"
         "  list    show suites and models\n"
-        "  score   score a predictions file without a model\n\n"
+        "  score   score a predictions file without a model\n"
+        "  bias    bias audit: generate probes, analyse them by group, classify FairFace faces\n\n"
         f"`{PROG} run --help` and `{PROG} score --help` list the options.\n"
         f"With no arguments, runs the offline default: --suite easyvqa --model tiny.\n"
     )
@@ -164,7 +197,7 @@ def cmd_score(argv: Sequence[str]) -> int:
 
 
 def cmd_run(argv: Sequence[str]) -> int:
-    from evals.config import RunConfig, default_out_dir
+    from evals.config import default_out_dir
     from evals.suites import get_suite
 
     args = run_parser().parse_args(argv)
@@ -172,27 +205,7 @@ def cmd_run(argv: Sequence[str]) -> int:
     split = args.split or suite.default_split
     if split not in suite.splits:
         raise UserError(f"{suite.name} has no split '{split}'; choose one of: {', '.join(suite.splits)}")
-    config = RunConfig(
-        suite=suite.name,
-        model=args.model,
-        split=split,
-        out=args.out or default_out_dir(suite.name, split, args.model),
-        data=args.data,
-        revision=None,
-        dtype=args.dtype,
-        attn=args.attn,
-        quantization=args.quantization,
-        image_splitting=args.image_splitting,
-        longest_edge=args.longest_edge,
-        batch_size=args.batch_size,
-        max_new_tokens=args.max_new_tokens or suite.max_new_tokens,
-        seed=args.seed,
-        limit=args.limit,
-        device=args.device,
-        instruction=args.instruction,
-        images_first=args.images_first,
-        trust_remote_code=args.trust_remote_code,
-    )
+    config = run_config(args, suite, split, args.out or default_out_dir(suite.name, split, args.model), args.data)
     configure_extractor(suite, args)
     if args.overwrite:
         clear_run_dir(Path(config.out))
@@ -260,7 +273,10 @@ EXTRA_FIGURES = ("n_questions", "vanilla_score", "n_guessed")
 
 def print_results(results: dict[str, Any], model: str) -> None:
     headers = ("suite", "split", "model", "n", "score", "errors", "unresolved")
-    score = "server" if results["score"] is None else f"{results['score']:.2f}"
+    if results["score"] is not None:
+        score = f"{results['score']:.2f}"
+    else:
+        score = "-" if results.get("metric") == "none" else "server"
     row = (
         results["suite"],
         results["split"],
@@ -309,6 +325,10 @@ def dispatch(argv: list[str]) -> int:
         return cmd_list()
     if command == "score":
         return cmd_score(rest)
+    if command == "bias":
+        from bias.cli import main as bias_main
+
+        return bias_main(rest)
     return cmd_run(rest)
 
 

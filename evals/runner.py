@@ -51,6 +51,7 @@ def build_requests(suite: Suite, samples: Sequence[Sample], config: RunConfig) -
             id=s.id,
             messages=suite.prompt(s, config.instruction, config.images_first),
             max_new_tokens=config.max_new_tokens,
+            min_new_tokens=suite.min_new_tokens,
         )
         for s in samples
     ]

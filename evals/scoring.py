@@ -24,7 +24,8 @@ def make_record(
     score = None
     if error is None and text is not None:
         scoring = suite.score(sample.target, text)
-        score = float(scoring.pop("score"))
+        raw = scoring.pop("score")
+        score = None if raw is None else float(raw)  # None: a probe that logs without scoring
         answer = scoring.pop("answer", None)
     return SampleRecord(
         id=sample.id,

@@ -17,6 +17,7 @@ class Request:
     id: str
     messages: list[Message]
     max_new_tokens: int = 16
+    min_new_tokens: int = 0
 
     @property
     def image_refs(self) -> list[str]:
@@ -49,6 +50,15 @@ class Model(Protocol):
 
     def describe(self) -> dict[str, Any]:
         """The settings the model really runs with, for the manifest."""
+        ...
+
+
+@runtime_checkable
+class RankingModel(Model, Protocol):
+    """Optional capability: score given completions instead of generating."""
+
+    def rank(self, requests: list[Request], candidates: list[list[str]]) -> list[list[float]]:
+        """Per request, the summed log-likelihood of each candidate completion after the prompt."""
         ...
 
 

@@ -229,12 +229,53 @@ class HFModel:
         for group in ([r for r in ready if r[2]], [r for r in ready if not r[2]]):
             if group:
                 max_new = max(requests[index].max_new_tokens for index, _, _ in group)
-                for (index, prompt, _), generation in zip(group, self._generate_group(group, max_new), strict=True):
+                min_new = min(requests[index].min_new_tokens for index, _, _ in group)
+                generations = self._generate_group(group, max_new, min_new)
+                for (index, prompt, _), generation in zip(group, generations, strict=True):
                     generation.prompt = prompt
                     results[index] = generation
         return [r if r is not None else Generation(text=None, error="not generated") for r in results]
 
-    def _generate_group(self, group: list[tuple[int, str, list[Any]]], max_new_tokens: int) -> list[Generation]:
+    def rank(self, requests: list[Request], candidates: list[list[str]]) -> list[list[float]]:
+        """Summed log-likelihood of each candidate completion after each request's prompt."""
+        return [self._rank_one(request, options) for request, options in zip(requests, candidates, strict=True)]
+
+    def _rank_one(self, request: Request, options: list[str]) -> list[float]:
+        import torch
+
+        prompt = self.render(request)
+        images = [open_image(ref) for ref in request.image_refs]
+        prompt_images = [images] if images else None
+        prompt_length = len(self.processor(text=[prompt], images=prompt_images, return_tensors="pt")["input_ids"][0])
+        inputs = self.processor(
+            text=[prompt + option for option in options],
+            images=[images] * len(options) if images else None,
+            return_tensors="pt",
+            padding=True,
+        )
+        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
+            inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
+        try:
+            with torch.inference_mode():
+                logprobs = self.model(**inputs).logits.float().log_softmax(-1)
+        except torch.cuda.OutOfMemoryError as exc:
+            torch.cuda.empty_cache()
+            raise OutOfMemory(first_line(exc)) from None
+        scores = []
+        for row, option in enumerate(options):
+            # the option's tokens are the row's last real tokens, whichever side the padding is on
+            real = inputs["attention_mask"][row].nonzero().flatten().tolist()
+            positions = real[prompt_length:]
+            if not positions:
+                raise ValueError(f"candidate {option!r} adds no tokens to the prompt")
+            ids = inputs["input_ids"][row]
+            scores.append(float(sum(logprobs[row, t - 1, ids[t]] for t in positions)))
+        return scores
+
+    def _generate_group(
+        self, group: list[tuple[int, str, list[Any]]], max_new_tokens: int, min_new_tokens: int = 0
+    ) -> list[Generation]:
         import torch
 
         prompts = [prompt for _, prompt, _ in group]
@@ -251,6 +292,7 @@ class HFModel:
                 output = self.model.generate(
                     **inputs,
                     max_new_tokens=max_new_tokens,
+                    min_new_tokens=min_new_tokens or None,
                     do_sample=False,
                     num_beams=1,
                     eos_token_id=self._stop_ids,

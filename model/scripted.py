@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,15 @@ class ScriptedModel:
         # About four characters a token, plus Idefics2's 64 tokens per image.
         text = render_idefics2(request.messages)
         return len(text) // 4 + 64 * len(request.image_refs)
+
+    def rank(self, requests: list[Request], candidates: list[list[str]]) -> list[list[float]]:
+        """The candidate naming the scripted answer (as a whole word) scores 0, the others -1."""
+        scores = []
+        for request, options in zip(requests, candidates, strict=True):
+            answer = self.answers.get(request.id, self.default)
+            pattern = re.compile(rf"\b{re.escape(answer)}\b", re.IGNORECASE)
+            scores.append([0.0 if pattern.search(option) else -1.0 for option in options])
+        return scores
 
     def describe(self) -> dict[str, Any]:
         return {"backend": "scripted", "name": self.name, "default": self.default}

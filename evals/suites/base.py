@@ -32,6 +32,7 @@ class Suite:
     hidden_splits: ClassVar[frozenset[str]] = frozenset()
     submission_name: ClassVar[str] = ""
     max_new_tokens: ClassVar[int] = 16
+    min_new_tokens: ClassVar[int] = 0
     breakdown_keys: ClassVar[tuple[str, ...]] = ()
     # "first": all images before the text; "interleaved": where the question's <image i> tags are
     image_placement: ClassVar[str] = "first"
