@@ -27,7 +27,8 @@ from model.base import Model, OutOfMemory, Request
 
 ATTRIBUTES = ("gender", "race", "age")
 PREDICTIONS = "predictions.jsonl"
-CLASSIFICATION = "classification.json"
+CLASSIFICATION = "classification.json"  # per attribute: accuracy, std, buckets (percent)
+RUN_INFO = "classification_run.json"  # how the probe was asked, and how many failed
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def read_log(path: Path) -> list[dict[str, Any]]:
 
 def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool = True) -> dict[str, Any]:
     """Rank every attribute of every image, appending to OUT/predictions.jsonl (a rerun continues
-    where it stopped), then score all predictions into OUT/classification.json."""
+    where it stopped), then score all predictions into OUT/classification.json: per attribute
+    `{accuracy, std, n, buckets, bucket_sizes}`, in percent."""
     if not hasattr(model, "rank"):
         raise UserError(f"model {model.name} cannot score candidates (no log-likelihoods); use an hf model")
     out.mkdir(parents=True, exist_ok=True)
@@ -165,10 +167,10 @@ def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool
             bar.update(1)
     rows = read_log(log)
     scored = [row for row in rows if row.get("prediction") is not None]
-    results = {
-        "attributes": score_predictions(scored),
-        "n_errors": len(rows) - len(scored),
-        "probes": {name: vars(probe) for name, probe in PROBES.items()},
-    }
+    results = score_predictions(scored)
     write_json_atomic(out / CLASSIFICATION, results)
+    write_json_atomic(
+        out / RUN_INFO,
+        {"n_errors": len(rows) - len(scored), "probes": {name: vars(probe) for name, probe in PROBES.items()}},
+    )
     return results

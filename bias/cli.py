@@ -118,13 +118,13 @@ def cmd_classify(argv: Sequence[str]) -> int:
         if not args.predictions.is_file():
             raise UserError(f"no predictions file at {args.predictions}")
         rows = [row for _, row in iter_jsonl(args.predictions)]
-        results = {"attributes": score_predictions(rows), "source": str(args.predictions)}
+        results = score_predictions(rows)
         write_json_atomic(args.out / CLASSIFICATION, results)
     elif args.dataset:
         results = _classify_with_model(args)
     else:
         raise UserError("pass --dataset to run the probe, or --predictions FILE to score predictions")
-    for attribute, values in results["attributes"].items():
+    for attribute, values in results.items():
         print(
             f"  {attribute:<7} accuracy {values['accuracy']:.1f}  std over buckets {values['std']:.1f}  n={values['n']}"
         )

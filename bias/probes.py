@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.data import cache_root, image_ref, iter_rows
-from evals.errors import DataError
+from evals.errors import DataError, UserError
 from evals.records import Sample, SampleRecord
 from evals.suites.base import Suite
 
@@ -101,7 +101,10 @@ class BiasProbe(Suite):
     def rows(self, split: str, limit: int | None) -> Iterator[dict[str, Any]]:
         if self.dataset in DATASETS:
             source, config, _ = DATASETS[self.dataset]
-            yield from iter_rows(source, split, config, streaming=limit is not None)
+            try:
+                yield from iter_rows(source, split, config, streaming=limit is not None)
+            except UserError as exc:
+                raise UserError(str(exc).replace("--data PATH", "--dataset PATH")) from None
             return
         path = Path(self.dataset).expanduser()
         if path.is_dir() and not any(path.glob("*.parquet")) and not any(path.glob(f"**/{split}*.parquet")):

@@ -143,7 +143,7 @@ def render_markdown(
     if classification:
         lines += ["### FairFace classification", "", "| model | gender | race | age |", "|---|---|---|---|"]
         cells = [
-            f"{a['accuracy']:.1f} ({a['std']:.1f})" if (a := classification["attributes"].get(name)) else "-"
+            f"{a['accuracy']:.1f} ({a['std']:.1f})" if (a := classification.get(name)) else "-"
             for name in ("gender", "race", "age")
         ]
         lines.append(f"| this run | {' | '.join(cells)} |")
