@@ -72,7 +72,7 @@ def cmd_run(argv: Sequence[str]) -> int:
         raise UserError(f"unknown prompt(s) {', '.join(unknown) or '(none)'}; choose from: {', '.join(PROMPTS)}")
     probe = BiasProbe(args.dataset, prompts)
     split = args.split or probe.default_split
-    out = args.out or f"runs/{probe.name}-{model_slug(args.dataset)}-{model_slug(args.model)}"
+    out = args.out or f"runs/bias-{model_slug(args.dataset)}-{model_slug(args.model)}"
     config = run_config(args, probe, split, out, args.dataset)
     if args.overwrite:
         clear_run_dir(Path(out))
