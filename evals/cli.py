@@ -20,7 +20,7 @@ from evals import __version__
 from evals.errors import UserError, first_line
 
 PROG = "idefics2-eval"
-COMMANDS = ("run", "list", "score", "bias")
+COMMANDS = ("run", "list", "score", "report", "gate", "bias")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -133,6 +133,12 @@ def score_parser() -> OneLineParser:
     parser.add_argument("--suite", required=True, help="suite whose scorer to use")
     parser.add_argument("--predictions", required=True, type=Path, help="predictions JSONL file")
     parser.add_argument("--out", required=True, type=Path, help="output folder")
+    parser.add_argument(
+        "--split",
+        default="predictions",
+        help="the split the predictions are of, recorded in results.json (reports compare e.g. a "
+        "'validation' run with the published figures; default: predictions)",
+    )
     add_extractor_options(parser)
     return parser
 
@@ -156,12 +162,16 @@ def top_help() -> str:
         f"usage: {PROG} [run] --suite S --model M [options]\n"
         f"       {PROG} list\n"
         f"       {PROG} score --suite S --predictions FILE --out DIR\n"
+        f"       {PROG} report RUN [RUN ...] [--out report.html | --format md]\n"
+        f"       {PROG} gate --baseline RUN --candidate RUN [--max-drop 1.0] [--junit FILE]\n"
         f"       {PROG} bias run|analyze|classify ...\n\n"
         "Evaluation harness for Idefics vision-language models.\n\n"
         "commands:\n"
         "  run     run a suite on a model and score it (the default command)\n"
         "  list    show suites and models\n"
         "  score   score a predictions file without a model\n"
+        "  report  HTML or Markdown report of runs, beside the published Idefics2 numbers\n"
+        "  gate    CI regression gate: fail on a significant drop between two runs\n"
         "  bias    bias audit: generate probes, analyse them by group, classify FairFace faces\n\n"
         f"`{PROG} run --help` and `{PROG} score --help` list the options.\n"
         f"With no arguments, runs the offline default: --suite easyvqa --model tiny.\n"
@@ -190,7 +200,7 @@ def cmd_score(argv: Sequence[str]) -> int:
     args = score_parser().parse_args(argv)
     suite = get_suite(args.suite)
     configure_extractor(suite, args)
-    results = score_predictions(suite, args.predictions, args.out)
+    results = score_predictions(suite, args.predictions, args.out, split=args.split)
     print_results(results, model="predictions")
     print(f"scored {args.predictions} -> {args.out}")
     return 0
@@ -325,6 +335,10 @@ def dispatch(argv: list[str]) -> int:
         return cmd_list()
     if command == "score":
         return cmd_score(rest)
+    if command in ("report", "gate"):
+        from reports.cli import cmd_gate, cmd_report
+
+        return cmd_report(rest) if command == "report" else cmd_gate(rest)
     if command == "bias":
         from bias.cli import main as bias_main
 

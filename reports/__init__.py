@@ -1,1 +1,2 @@
-"""Comparison tables, HTML / Markdown reports and the regression gate: to come, see the issues."""
+"""Reports and the regression gate: pure functions of run directories (`results.json`,
+`samples.jsonl`, `manifest.json`), never of a model."""

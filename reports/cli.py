@@ -1,0 +1,70 @@
+"""`idefics2-eval report` and `idefics2-eval gate`."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from evals.cli import PROG, OneLineParser
+from evals.errors import UserError
+
+
+def report_parser() -> OneLineParser:
+    parser = OneLineParser(
+        prog=f"{PROG} report",
+        description="Make one report from run directories: a self-contained HTML page, or Markdown for a model card.",
+    )
+    parser.add_argument("runs", nargs="+", help="run directories (or folders of them)")
+    parser.add_argument("--out", type=Path, help="output file (default: report.html, or report.md with --format md)")
+    parser.add_argument("--format", choices=("html", "md"), default=None, help="html (default) or md")
+    return parser
+
+
+def gate_parser() -> OneLineParser:
+    parser = OneLineParser(
+        prog=f"{PROG} gate",
+        description="Compare a candidate run with a baseline, sample by sample; exit 1 on a significant drop "
+        "larger than --max-drop points, 0 otherwise, 2 when the two cannot be compared.",
+    )
+    parser.add_argument("--baseline", required=True, help="run directory, results.json, or a folder of runs")
+    parser.add_argument("--candidate", required=True, help="run directory, results.json, or a folder of runs")
+    parser.add_argument("--max-drop", type=float, default=1.0, help="tolerated drop in points (default: 1.0)")
+    parser.add_argument("--junit", type=Path, help="also write JUnit XML here")
+    parser.add_argument("--draws", type=int, default=2000, help="bootstrap draws (default: 2000)")
+    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    return parser
+
+
+def cmd_report(argv: Sequence[str]) -> int:
+    from reports.render import render_html, render_markdown
+    from reports.runs import load_runs
+
+    args = report_parser().parse_args(argv)
+    fmt = args.format or ("md" if args.out and args.out.suffix == ".md" else "html")
+    out = args.out or Path(f"report.{fmt}")
+    runs = [run for path in args.runs for run in load_runs(path)]
+    text = render_html(runs) if fmt == "html" else render_markdown(runs)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
+    return 0
+
+
+def cmd_gate(argv: Sequence[str]) -> int:
+    from reports.gate import compare, pair, table, write_junit
+    from reports.runs import load_runs
+
+    args = gate_parser().parse_args(argv)
+    if args.max_drop < 0:
+        raise UserError("--max-drop must be zero or more points")
+    pairs = pair(load_runs(args.baseline), load_runs(args.candidate))
+    verdicts = [compare(before, after, args.max_drop, args.draws, args.seed) for before, after in pairs]
+    print(table(verdicts))
+    if args.junit:
+        write_junit(args.junit, verdicts)
+    failed = [v.suite for v in verdicts if v.failed]
+    if failed:
+        print(f"{PROG} gate: FAILED on {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0

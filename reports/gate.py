@@ -1,0 +1,103 @@
+"""The regression gate: fail only on a drop that is both larger than allowed and significant.
+
+Samples are paired by id (MMBench: questions), so the interval of the difference is a paired
+bootstrap; a suite fails when its score drops by more than `max_drop` points and the upper end of
+the interval is below zero. Input that cannot be compared (other suites, other sample sets) is
+an error, never a pass.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+
+from evals.errors import UserError
+from reports.runs import Run
+from reports.stats import DRAWS, Interval, paired_difference
+
+
+@dataclass(frozen=True)
+class Verdict:
+    suite: str
+    n: int
+    baseline: float
+    candidate: float
+    difference: Interval
+    max_drop: float
+
+    @property
+    def failed(self) -> bool:
+        return self.difference.estimate < -self.max_drop and self.difference.high < 0
+
+    @property
+    def reason(self) -> str:
+        d = self.difference
+        change = f"{d.estimate:+.2f} points (95% interval {d.low:+.2f} to {d.high:+.2f})"
+        if self.failed:
+            return f"dropped {change}: more than {self.max_drop:g} and significant"
+        if d.estimate < -self.max_drop:
+            return f"{change}: a drop beyond {self.max_drop:g}, but not significant"
+        return change
+
+
+def pair(baseline: list[Run], candidate: list[Run]) -> list[tuple[Run, Run]]:
+    by_key = {run.key: run for run in baseline}
+    missing = [run.key for run in candidate if run.key not in by_key]
+    extra = sorted(set(by_key) - {run.key for run in candidate})
+    if missing or extra:
+        detail = []
+        if missing:
+            detail.append(f"no baseline for {', '.join(missing)}")
+        if extra:
+            detail.append(f"no candidate for {', '.join(extra)}")
+        raise UserError(f"baseline and candidate hold different suites: {'; '.join(detail)}")
+    return [(by_key[run.key], run) for run in candidate]
+
+
+def compare(baseline: Run, candidate: Run, max_drop: float, draws: int = DRAWS, seed: int = 0) -> Verdict:
+    before, after = baseline.units(), candidate.units()
+    only_before, only_after = sorted(set(before) - set(after)), sorted(set(after) - set(before))
+    if only_before or only_after:
+        examples = ", ".join((only_before + only_after)[:3])
+        raise UserError(
+            f"{candidate.key}: the runs scored different samples ({len(only_before)} only in the baseline, "
+            f"{len(only_after)} only in the candidate, e.g. {examples}); gate on the same sample set"
+        )
+    if not before:
+        raise UserError(f"{candidate.key}: no scored samples to compare")
+    ids = sorted(before)
+    a, b = [before[i] for i in ids], [after[i] for i in ids]
+    difference = paired_difference(a, b, draws=draws, seed=seed)
+    return Verdict(
+        suite=candidate.key,
+        n=len(ids),
+        baseline=100 * sum(a) / len(a),
+        candidate=100 * sum(b) / len(b),
+        difference=difference,
+        max_drop=max_drop,
+    )
+
+
+def table(verdicts: list[Verdict]) -> str:
+    lines = [f"{'suite':<24} {'n':>6} {'baseline':>9} {'candidate':>9}  verdict"]
+    for v in verdicts:
+        status = "FAIL" if v.failed else "pass"
+        lines.append(f"{v.suite:<24} {v.n:>6} {v.baseline:>9.2f} {v.candidate:>9.2f}  {status}: {v.reason}")
+    return "\n".join(lines)
+
+
+def write_junit(path: Path, verdicts: list[Verdict]) -> None:
+    """JUnit XML, one test case per suite, as CI systems display it."""
+    failures = sum(v.failed for v in verdicts)
+    suite = ET.Element("testsuite", name="idefics2-eval gate", tests=str(len(verdicts)), failures=str(failures))
+    for v in verdicts:
+        case = ET.SubElement(suite, "testcase", classname="idefics2-eval.gate", name=v.suite)
+        if v.failed:
+            ET.SubElement(
+                case, "failure", message=v.reason
+            ).text = f"baseline {v.baseline:.2f}, candidate {v.candidate:.2f}, n={v.n}"
+        else:
+            ET.SubElement(case, "system-out").text = v.reason
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
