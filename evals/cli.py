@@ -272,6 +272,9 @@ def execute_run(config: Any, suite: Any, progress: bool = True) -> int:
     finally:
         for bar in bars:
             bar.close()
+    if outcome.results is None:
+        print(f"this rank's shard is logged in {outcome.out}/shards; rank 0 merges the results when all ranks are done")
+        return 0
     print_results(outcome.results, model=config.model)
     print(f"run directory: {outcome.out}")
     return 0

@@ -44,6 +44,7 @@ class RunConfig:
     image_splitting: bool | None = None  # None: what the model's processor does by default
     longest_edge: int | None = None  # None: the model's processor default
     batch_size: int = 8
+    workers: int = 2  # threads preparing the next batches (image decoding, processor) ahead of the model
     max_new_tokens: int = 16
     seed: int = 0
     limit: int | None = None

@@ -12,20 +12,20 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.config import IDENTITY_FIELDS, RunConfig
+from evals.distributed import Shard, absorb_shards, current_shard, merge_lock, shard_records, wait_for_all_ranks
 from evals.environment import git_revision, hardware, now, package_versions
 from evals.errors import DataError, UserError
-from evals.records import SCHEMA_VERSION, Sample
+from evals.pipeline import BatchSizer, generate_resilient, prefetched
+from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
-from evals.store import RunDir
+from evals.store import RunDir, SampleLog
 from evals.suites import Suite
-from model.base import Generation, Model, OutOfMemory, Request
-
-OOM_HINT = "out of memory at batch size 1: lower --longest-edge, use --no-image-splitting or --quantization 4bit"
+from model.base import Model, Request
 
 
 @dataclass
 class RunOutcome:
-    results: dict[str, Any]
+    results: dict[str, Any] | None  # None: a data-parallel rank whose results another rank writes
     out: str
     new_samples: int
     resumed: int
@@ -63,22 +63,18 @@ def length_sorted_batches(requests: list[Request], model: Model, batch_size: int
     return [ordered[i : i + batch_size] for i in range(0, len(ordered), batch_size)]
 
 
-def generate_resilient(model: Model, batch: list[Request]) -> list[Generation]:
-    """Generate a batch; on out-of-memory split it in halves, and at one sample record the error."""
-    try:
-        return model.generate(batch)
-    except OutOfMemory:
-        if len(batch) == 1:
-            return [Generation(text=None, error=OOM_HINT)]
-        middle = len(batch) // 2
-        return generate_resilient(model, batch[:middle]) + generate_resilient(model, batch[middle:])
-
-
 def new_manifest(
-    config: RunConfig, suite: Suite, model_settings: dict[str, Any], existing: dict[str, Any] | None
+    config: RunConfig,
+    suite: Suite,
+    model_settings: dict[str, Any],
+    existing: dict[str, Any] | None,
+    shard: Shard | None = None,
 ) -> dict[str, Any]:
     invocations = list(existing.get("invocations", [])) if existing else []
-    invocations.append({"started_at": now(), "finished_at": None, "new_samples": 0, "status": "running"})
+    invocation = {"started_at": now(), "finished_at": None, "new_samples": 0, "status": "running"}
+    if shard is not None and shard.active:
+        invocation["world_size"] = shard.world  # new_samples then counts rank 0's shard
+    invocations.append(invocation)
     return {
         "schema_version": SCHEMA_VERSION,
         "config": config.to_json(),
@@ -115,39 +111,70 @@ def run_suite(
     ids = [sample.id for sample in samples]
     if len(set(ids)) != len(ids):
         raise DataError(f"suite {suite.name} yielded duplicate sample ids; ids must be unique")
+    shard = current_shard()
     run = RunDir(config.out)
     existing = run.read_manifest()
     check_resumable(existing, config)
     log = run.open_log()
-    resumed = sum(1 for sample_id in ids if sample_id in log)
-    todo = [sample for sample in samples if sample.id not in log]
+    if shard.active:
+        writer = SampleLog(shard.log_path(run.root))
+        logged = set(log.records) | {record.id for record in shard_records(run.root)}
+    else:
+        absorb_shards(log, run.root)  # samples logged by an earlier data-parallel run count
+        writer, logged = log, set(log.records)
+    mine = shard.take(samples)
+    resumed = sum(1 for sample in mine if sample.id in logged)
+    todo = [sample for sample in mine if sample.id not in logged]
     if callable(model) and (todo or not existing):
         model = model()
     # Still a loader here only when nothing is left to generate: keep what the manifest says.
     model_settings = (existing or {}).get("model", {}) if callable(model) else model.describe()
-    manifest = new_manifest(config, suite, model_settings, existing)
-    run.write_manifest(manifest)
+    manifest = new_manifest(config, suite, model_settings, existing, shard)
+    if shard.rank == 0:
+        run.write_manifest(manifest)
     by_id = {sample.id: sample for sample in todo}
     if on_start:
         on_start(len(todo), resumed)
     new_samples = 0
     status = "interrupted"
+    sizer = BatchSizer()
     try:
-        for batch in length_sorted_batches(build_requests(suite, todo, config), model, config.batch_size):
-            started = time.perf_counter()
-            generations = generate_resilient(model, batch)
-            seconds = (time.perf_counter() - started) / len(batch)
-            log.append(
-                make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds)
-                for req, gen in zip(batch, generations, strict=True)
-            )
-            new_samples += len(batch)
-            if on_progress:
-                on_progress(len(batch))
+        batches = length_sorted_batches(build_requests(suite, todo, config), model, config.batch_size)
+        for whole, prepared in prefetched(model, batches, config.workers):
+            for batch in sizer.split(whole):
+                started = time.perf_counter()
+                generations = generate_resilient(model, batch, prepared if batch is whole else None, sizer)
+                seconds = (time.perf_counter() - started) / len(batch)
+                writer.append(
+                    make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds)
+                    for req, gen in zip(batch, generations, strict=True)
+                )
+                new_samples += len(batch)
+                if on_progress:
+                    on_progress(len(batch))
         status = "finished"
     finally:
-        _close_invocation(run, manifest, new_samples, status)
-    records = [log.records[sample_id] for sample_id in ids]
+        if shard.rank == 0:
+            _close_invocation(run, manifest, new_samples, status)
+    if shard.active and not merge_shards(shard, run, log, ids):
+        return RunOutcome(results=None, out=str(run.root), new_samples=new_samples, resumed=resumed)
+    results = finish(config, suite, run, [log.records[sample_id] for sample_id in ids])
+    return RunOutcome(results=results, out=str(run.root), new_samples=new_samples, resumed=resumed)
+
+
+def merge_shards(shard: Shard, run: RunDir, log: SampleLog, ids: Sequence[str]) -> bool:
+    """Fold the shard logs into samples.jsonl once every sample is logged; True for the rank that
+    then writes the results (rank 0 of a launched group, or a rank resumed alone)."""
+    together = wait_for_all_ranks(shard)
+    if together and shard.rank != 0:
+        return False
+    with merge_lock(run.root):
+        absorb_shards(log, run.root)
+    return all(sample_id in log for sample_id in ids)
+
+
+def finish(config: RunConfig, suite: Suite, run: RunDir, records: list[SampleRecord]) -> dict[str, Any]:
+    """Score the whole run into results.json (and the submission file of a hidden split)."""
     results = results_for(suite, config.split, records, model=config.model)
     if config.split in suite.hidden_splits:
         # No gold answers here: the number must come from the benchmark's own server.
@@ -160,7 +187,7 @@ def run_suite(
             f"{suite.submission_name} to the official evaluation server for the score",
         )
     run.write_results(results)
-    return RunOutcome(results=results, out=str(run.root), new_samples=new_samples, resumed=resumed)
+    return results
 
 
 def _close_invocation(run: RunDir, manifest: dict[str, Any], new_samples: int, status: str) -> None:

@@ -32,6 +32,23 @@ class Generation:
     new_tokens: int = 0
 
 
+@dataclass
+class PreparedGroup:
+    indices: list[int]
+    prompts: list[str]
+    inputs: Any  # the processor's tensors, still on the CPU
+    max_new_tokens: int
+    min_new_tokens: int = 0
+
+
+@dataclass
+class Prepared:
+    """A batch after its CPU work (see `Model.prepare`): ready groups, and per-request failures."""
+
+    results: list[Generation | None]
+    groups: list[PreparedGroup] = field(default_factory=list)
+
+
 class OutOfMemory(Exception):
     """The accelerator ran out of memory on a batch: the runner retries with smaller batches."""
 

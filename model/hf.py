@@ -8,13 +8,14 @@ and reported back through `describe()` for the manifest.
 from __future__ import annotations
 
 import importlib.util
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.errors import UserError, first_line
 from evals.images import ImageError, open_image
-from model.base import Generation, OutOfMemory, Request, render_idefics2
+from model.base import Generation, OutOfMemory, Prepared, PreparedGroup, Request, render_idefics2
 
 if TYPE_CHECKING:
     from evals.config import RunConfig
@@ -28,7 +29,10 @@ def resolve_device(requested: str) -> str:
     import torch
 
     if requested == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
+        if not torch.cuda.is_available():
+            return "cpu"
+        # one GPU per process under torchrun / accelerate launch, which set LOCAL_RANK
+        return f"cuda:{int(os.environ.get('LOCAL_RANK', 0)) % torch.cuda.device_count()}"
     if requested.startswith("cuda") and not torch.cuda.is_available():
         raise UserError(f"--device {requested} was asked for but CUDA is not available here; use --device cpu")
     return requested
@@ -214,26 +218,47 @@ class HFModel:
     def describe(self) -> dict[str, Any]:
         return dict(self.settings)
 
-    def generate(self, requests: list[Request]) -> list[Generation]:
-        results: list[Generation | None] = [None] * len(requests)
+    def prepare(self, requests: list[Request]) -> Prepared:
+        """The CPU side of a batch: prompts, decoded images, processor tensors. Thread-safe, so the
+        runner prepares the next batches in background threads while this one generates."""
+        prepared = Prepared(results=[None] * len(requests))
         ready: list[tuple[int, str, list[Any]]] = []
         for index, request in enumerate(requests):
             prompt = self.render(request)
             try:
                 images = [open_image(ref) for ref in request.image_refs]
             except ImageError as exc:
-                results[index] = Generation(text=None, prompt=prompt, error=str(exc))
+                prepared.results[index] = Generation(text=None, prompt=prompt, error=str(exc))
                 continue
             ready.append((index, prompt, images))
         # The processor cannot mix prompts with and without images in one call.
         for group in ([r for r in ready if r[2]], [r for r in ready if not r[2]]):
-            if group:
-                max_new = max(requests[index].max_new_tokens for index, _, _ in group)
-                min_new = min(requests[index].min_new_tokens for index, _, _ in group)
-                generations = self._generate_group(group, max_new, min_new)
-                for (index, prompt, _), generation in zip(group, generations, strict=True):
-                    generation.prompt = prompt
-                    results[index] = generation
+            if not group:
+                continue
+            indices = [index for index, _, _ in group]
+            prompts = [prompt for _, prompt, _ in group]
+            try:
+                inputs = self.processor(
+                    text=prompts, images=[imgs for _, _, imgs in group] if group[0][2] else None,
+                    return_tensors="pt", padding=True,
+                )  # fmt: skip
+            except (ValueError, RuntimeError) as exc:
+                for index, prompt in zip(indices, prompts, strict=True):
+                    prepared.results[index] = Generation(text=None, prompt=prompt, error=f"processor: {exc}")
+                continue
+            max_new = max(requests[index].max_new_tokens for index in indices)
+            min_new = min(requests[index].min_new_tokens for index in indices)
+            prepared.groups.append(PreparedGroup(indices, prompts, inputs, max_new, min_new))
+        return prepared
+
+    def generate(self, requests: list[Request], prepared: Prepared | None = None) -> list[Generation]:
+        prepared = prepared if prepared is not None else self.prepare(requests)
+        results = list(prepared.results)
+        for group in prepared.groups:
+            generations = self._generate_group(group.inputs, group.max_new_tokens, group.min_new_tokens)
+            for index, prompt, generation in zip(group.indices, group.prompts, generations, strict=True):
+                generation.prompt = prompt
+                results[index] = generation
         return [r if r is not None else Generation(text=None, error="not generated") for r in results]
 
     def rank(self, requests: list[Request], candidates: list[list[str]]) -> list[list[float]]:
@@ -273,18 +298,10 @@ class HFModel:
             scores.append(float(sum(logprobs[row, t - 1, ids[t]] for t in positions)))
         return scores
 
-    def _generate_group(
-        self, group: list[tuple[int, str, list[Any]]], max_new_tokens: int, min_new_tokens: int = 0
-    ) -> list[Generation]:
+    def _generate_group(self, inputs: Any, max_new_tokens: int, min_new_tokens: int = 0) -> list[Generation]:
         import torch
 
-        prompts = [prompt for _, prompt, _ in group]
-        images = [imgs for _, _, imgs in group] if group[0][2] else None
-        try:
-            inputs = self.processor(text=prompts, images=images, return_tensors="pt", padding=True)
-        except (ValueError, RuntimeError) as exc:
-            return [Generation(text=None, error=f"processor: {exc}") for _ in group]
-        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        inputs = {k: v.to(self.device, non_blocking=True) for k, v in inputs.items()}
         if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         try:
