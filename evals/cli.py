@@ -20,7 +20,7 @@ from evals import __version__
 from evals.errors import UserError, first_line
 
 PROG = "idefics2-eval"
-COMMANDS = ("run", "list", "score", "report", "gate", "bias")
+COMMANDS = ("run", "list", "score", "report", "gate", "bench", "bias")
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -49,6 +49,12 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=positive_int, help="evaluate only the first N samples")
     parser.add_argument("--batch-size", type=positive_int, default=8, help="samples per generate call (default: 8)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="threads that decode images and run the processor ahead of the model (default: 2; 0: none)",
+    )
     parser.add_argument("--dtype", choices=DTYPES, default="auto", help="auto = bf16 on CUDA, fp32 on CPU")
     parser.add_argument("--attn", choices=ATTENTION, default="sdpa", help="attention implementation (default: sdpa)")
     parser.add_argument(
@@ -88,6 +94,7 @@ def run_config(args: argparse.Namespace, suite: Any, split: str, out: str, data:
         image_splitting=args.image_splitting,
         longest_edge=args.longest_edge,
         batch_size=args.batch_size,
+        workers=max(0, getattr(args, "workers", 2)),
         max_new_tokens=args.max_new_tokens or suite.max_new_tokens,
         seed=args.seed,
         limit=args.limit,
@@ -164,6 +171,7 @@ def top_help() -> str:
         f"       {PROG} score --suite S --predictions FILE --out DIR\n"
         f"       {PROG} report RUN [RUN ...] [--out report.html | --format md]\n"
         f"       {PROG} gate --baseline RUN --candidate RUN [--max-drop 1.0] [--junit FILE]\n"
+        f"       {PROG} bench [--model M] [--workload docvqa] [--batch-sizes 1,8,32] [--card]\n"
         f"       {PROG} bias run|analyze|classify ...\n\n"
         "Evaluation harness for Idefics vision-language models.\n\n"
         "commands:\n"
@@ -172,6 +180,7 @@ def top_help() -> str:
         "  score   score a predictions file without a model\n"
         "  report  HTML or Markdown report of runs, beside the published Idefics2 numbers\n"
         "  gate    CI regression gate: fail on a significant drop between two runs\n"
+        "  bench   throughput (samples/s, tokens/s) and the model card's efficiency table\n"
         "  bias    bias audit: generate probes, analyse them by group, classify FairFace faces\n\n"
         f"`{PROG} run --help` and `{PROG} score --help` list the options.\n"
         f"With no arguments, runs the offline default: --suite easyvqa --model tiny.\n"
@@ -342,6 +351,10 @@ def dispatch(argv: list[str]) -> int:
         from reports.cli import cmd_gate, cmd_report
 
         return cmd_report(rest) if command == "report" else cmd_gate(rest)
+    if command == "bench":
+        from evals.bench_cli import cmd_bench
+
+        return cmd_bench(rest)
     if command == "bias":
         from bias.cli import main as bias_main
 

@@ -3,6 +3,8 @@
 A model spec on the command line is one of:
 - `tiny`: the Idefics2 bundled in this package (`model/tiny/checkpoint`), run by the `hf` backend;
 - `scripted` or `scripted:FILE`: the scripted test model (see `model.scripted`);
+- `random` or `random:CONFIG`: random weights in Idefics2-8b's (or CONFIG's) architecture, for
+  throughput and memory measurements (see `model.random_weights`);
 - anything else: a Hugging Face hub id (`HuggingFaceM4/idefics2-8b`) or a local checkpoint
   folder, run by the `hf` backend.
 """
@@ -28,6 +30,7 @@ KNOWN_MODELS = [
     ModelInfo("HuggingFaceM4/idefics2-8b-chatty", "hf", "Idefics2-8b, chat fine-tune"),
     ModelInfo("HuggingFaceM4/idefics2-8b-AWQ", "hf", "Idefics2-8b, AWQ 4-bit", extras=["quantization"]),
     ModelInfo("PATH or HUB_ID", "hf", "any transformers image-text-to-text checkpoint"),
+    ModelInfo("random[:CONFIG]", "hf", "random weights, Idefics2-8b's architecture (or CONFIG's): speed only"),
 ]
 
 
@@ -39,6 +42,10 @@ def load_model(config: RunConfig) -> Model:
 
         script = spec.partition(":")[2] or None
         return ScriptedModel.from_file(script) if script else ScriptedModel()
+    if spec == "random" or spec.startswith("random:"):
+        from model.random_weights import load_random
+
+        return load_random(spec, config)
     from model.hf import HFModel
 
     path = str(TINY_CHECKPOINT) if spec == "tiny" else spec
