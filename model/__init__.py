@@ -3,6 +3,7 @@
 A model spec on the command line is one of:
 - `tiny`: the Idefics2 bundled in this package (`model/tiny/checkpoint`), run by the `hf` backend;
 - `scripted` or `scripted:FILE`: the scripted test model (see `model.scripted`);
+- `endpoint:URL#NAME`: a model behind an OpenAI-compatible chat API (see `model.endpoint`);
 - `random` or `random:CONFIG`: random weights in Idefics2-8b's (or CONFIG's) architecture, for
   throughput and memory measurements (see `model.random_weights`);
 - anything else: a Hugging Face hub id (`HuggingFaceM4/idefics2-8b`) or a local checkpoint
@@ -30,6 +31,7 @@ KNOWN_MODELS = [
     ModelInfo("HuggingFaceM4/idefics2-8b-chatty", "hf", "Idefics2-8b, chat fine-tune"),
     ModelInfo("HuggingFaceM4/idefics2-8b-AWQ", "hf", "Idefics2-8b, AWQ 4-bit", extras=["quantization"]),
     ModelInfo("PATH or HUB_ID", "hf", "any transformers image-text-to-text checkpoint"),
+    ModelInfo("endpoint:URL#NAME", "endpoint", "a model served by vLLM / TGI (OpenAI-compatible chat API)"),
     ModelInfo("random[:CONFIG]", "hf", "random weights, Idefics2-8b's architecture (or CONFIG's): speed only"),
 ]
 
@@ -42,6 +44,10 @@ def load_model(config: RunConfig) -> Model:
 
         script = spec.partition(":")[2] or None
         return ScriptedModel.from_file(script) if script else ScriptedModel()
+    if spec.startswith("endpoint:"):
+        from model.endpoint import EndpointModel
+
+        return EndpointModel.from_spec(spec)
     if spec == "random" or spec.startswith("random:"):
         from model.random_weights import load_random
 

@@ -8,12 +8,9 @@ falls back to the offline rules, and the rule name says so, so the result shows 
 
 from __future__ import annotations
 
-import json
-import os
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
+
+from evals.http import EndpointError, chat_text, post_json
 
 INSTRUCTIONS = """You read a model's reply to a math or chart question and write only the final answer it gives.
 - Multiple choice: write the option letter the reply chose; if it names no option, write N/A.
@@ -53,18 +50,8 @@ class LLMExtractor:
                 {"role": "user", "content": f"Question: {question}\nReply: {reply}\nAnswer:"},
             ],
         }
-        headers = {"Content-Type": "application/json"}
-        if os.environ.get("OPENAI_API_KEY"):
-            headers["Authorization"] = f"Bearer {os.environ['OPENAI_API_KEY']}"
-        request = urllib.request.Request(
-            self.url.rstrip("/") + "/chat/completions", data=json.dumps(body).encode(), headers=headers
-        )
-        for attempt in range(self.retries):
-            try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                    payload = json.load(response)
-                return str(payload["choices"][0]["message"]["content"]).strip()
-            except (urllib.error.URLError, TimeoutError, KeyError, IndexError, ValueError, OSError):
-                if attempt + 1 < self.retries:
-                    time.sleep(2**attempt)
-        return None
+        try:
+            payload = post_json(self.url.rstrip("/") + "/chat/completions", body, self.timeout, self.retries)
+            return chat_text(payload).strip()
+        except EndpointError:
+            return None

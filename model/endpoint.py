@@ -1,0 +1,111 @@
+"""The `endpoint` backend: a model served by vLLM, TGI or any OpenAI-compatible chat API.
+
+`--model endpoint:http://host:8000/v1#MODEL_NAME` (without `#MODEL_NAME`, the first model the
+server lists). Images travel as data URLs; requests go out with bounded concurrency
+(`IDEFICS2_EVAL_ENDPOINT_CONCURRENCY`, default 8) and are retried on timeouts, refused
+connections, 429 and 5xx. A request that still fails is a per-sample error, logged and counted,
+and the next run retries it. Decoding is greedy (temperature 0), as with the other backends.
+The key, if the server wants one, comes from IDEFICS2_EVAL_ENDPOINT_KEY or OPENAI_API_KEY.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from evals.errors import UserError, first_line
+from evals.http import EndpointError, api_key, chat_text, post_json
+from evals.images import ImageError, open_image
+from model.base import Generation, Request, render_idefics2
+
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp", "BMP": "image/bmp"}
+STOP = ["<end_of_utterance>"]
+
+
+def data_url(ref: str) -> str:
+    image = open_image(ref)  # validates the file: a corrupt image is a per-sample error, not a server error
+    mime = MIME.get(str(image.format), "image/png")
+    with open(ref, "rb") as handle:
+        return f"data:{mime};base64," + base64.b64encode(handle.read()).decode()
+
+
+def openai_messages(request: Request) -> list[dict[str, Any]]:
+    messages = []
+    for message in request.messages:
+        parts = []
+        for part in message["content"]:
+            if part.get("type") == "image":
+                parts.append({"type": "image_url", "image_url": {"url": data_url(part["ref"])}})
+            else:
+                parts.append({"type": "text", "text": part.get("text", "")})
+        messages.append({"role": message["role"], "content": parts})
+    return messages
+
+
+@dataclass
+class EndpointModel:
+    url: str  # the API base, e.g. http://localhost:8000/v1
+    served_model: str
+    concurrency: int = 8
+    timeout: float = 300.0
+    retries: int = 4
+    name: str = "endpoint"
+
+    @classmethod
+    def from_spec(cls, spec: str) -> EndpointModel:
+        target = spec.partition(":")[2]
+        url, _, served = target.partition("#")
+        if not url.startswith(("http://", "https://")):
+            raise UserError("use --model endpoint:http(s)://HOST:PORT/v1#MODEL_NAME")
+        concurrency = int(os.environ.get("IDEFICS2_EVAL_ENDPOINT_CONCURRENCY", "8"))
+        return cls(
+            url=url.rstrip("/"), served_model=served or first_served_model(url), concurrency=concurrency, name=spec
+        )
+
+    def describe(self) -> dict[str, Any]:
+        return {"backend": "endpoint", "url": self.url, "model": self.served_model, "concurrency": self.concurrency}
+
+    def prompt_length(self, request: Request) -> int:
+        # The server tokenises; a rough length is enough to sort batches.
+        return len(render_idefics2(request.messages)) // 4 + 64 * len(request.image_refs)
+
+    def generate(self, requests: list[Request]) -> list[Generation]:
+        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(requests)))) as pool:
+            return list(pool.map(self._one, requests))
+
+    def _one(self, request: Request) -> Generation:
+        prompt = render_idefics2(request.messages)
+        try:
+            body = {
+                "model": self.served_model,
+                "messages": openai_messages(request),
+                "temperature": 0,
+                "max_tokens": request.max_new_tokens,
+                "stop": STOP,
+            }
+            if request.min_new_tokens:
+                body["min_tokens"] = request.min_new_tokens  # vLLM's extension; others ignore it
+            payload = post_json(self.url + "/chat/completions", body, self.timeout, self.retries)
+            text = chat_text(payload).strip()
+        except (ImageError, EndpointError, OSError) as exc:
+            return Generation(text=None, prompt=prompt, error=first_line(exc))
+        usage = payload.get("usage") or {}
+        return Generation(text=text, prompt=prompt, new_tokens=int(usage.get("completion_tokens") or 0))
+
+
+def first_served_model(url: str) -> str:
+    headers = {"Authorization": f"Bearer {api_key()}"} if api_key() else {}
+    try:
+        with urllib.request.urlopen(
+            urllib.request.Request(url.rstrip("/") + "/models", headers=headers), timeout=30
+        ) as r:
+            return str(json.load(r)["data"][0]["id"])
+    except (OSError, ValueError, KeyError, IndexError) as exc:
+        raise UserError(
+            f"cannot list the models of {url} ({first_line(exc)}); name one: --model endpoint:URL#MODEL_NAME"
+        ) from None
