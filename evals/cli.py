@@ -73,6 +73,9 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-new-tokens", type=positive_int, help="generation budget (default: the suite's)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0); decoding is greedy")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default: auto)")
+    parser.add_argument(
+        "--compile", action="store_true", help="torch.compile the language model (slow start; pays on long runs)"
+    )
     parser.add_argument("--overwrite", action="store_true", help="discard an existing run in --out and start again")
     parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -95,6 +98,7 @@ def run_config(args: argparse.Namespace, suite: Any, split: str, out: str, data:
         longest_edge=args.longest_edge,
         batch_size=args.batch_size,
         workers=max(0, getattr(args, "workers", 2)),
+        compile=getattr(args, "compile", False),
         max_new_tokens=args.max_new_tokens or suite.max_new_tokens,
         seed=args.seed,
         limit=args.limit,

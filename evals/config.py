@@ -45,6 +45,7 @@ class RunConfig:
     longest_edge: int | None = None  # None: the model's processor default
     batch_size: int = 8
     workers: int = 2  # threads preparing the next batches (image decoding, processor) ahead of the model
+    compile: bool = False  # torch.compile the language model (pays on long runs; first batches are slow)
     max_new_tokens: int = 16
     seed: int = 0
     limit: int | None = None

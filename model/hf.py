@@ -38,6 +38,22 @@ def resolve_device(requested: str) -> str:
     return requested
 
 
+def compile_language_model(model: Any, device: str) -> None:
+    """torch.compile the decoder's forward (dynamic shapes: batches and lengths vary). The vision
+    side runs once per image and is left eager. On CPU, inductor needs a C compiler."""
+    import shutil
+
+    import torch
+
+    if not device.startswith("cuda") and shutil.which(os.environ.get("CXX", "g++")) is None:
+        raise UserError("--compile on CPU needs a C++ compiler (g++); drop --compile or install one")
+    inner = getattr(model, "model", model)
+    text_model = getattr(inner, "text_model", None) or getattr(inner, "language_model", None)
+    if text_model is None:
+        raise UserError(f"--compile: no language model found in {type(model).__name__}")
+    text_model.forward = torch.compile(text_model.forward, dynamic=True)
+
+
 def resolve_dtype(requested: str, device: str) -> str:
     if requested == "auto":
         return "bf16" if device.startswith("cuda") else "fp32"
@@ -109,6 +125,8 @@ class HFModel:
         if "device_map" not in model_kwargs:
             model = model.to(device)
         model.eval()
+        if config.compile:
+            compile_language_model(model, device)
         self = cls(model=model, processor=processor, device=device, settings={}, name=display_name or spec)
         self._configure_processor(config)
         self.settings = {
@@ -121,6 +139,7 @@ class HFModel:
             "device": device,
             "attn": model_kwargs["attn_implementation"],
             "quantization": config.quantization,
+            "compiled": config.compile,
             **self._image_settings(),
         }
         return self

@@ -1,5 +1,6 @@
 """The `hf` backend on the bundled tiny Idefics2: the same code path as the 8B checkpoints."""
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -142,3 +143,11 @@ def test_bundled_tiny_model_really_answers_easyvqa(tmp_path: Path) -> None:
         config(out=str(tmp_path), batch_size=32, max_new_tokens=8), suite, load_model(config()), samples
     )
     assert outcome.results["score"] >= 95.0
+
+
+@pytest.mark.skipif(shutil.which("g++") is None, reason="torch.compile on CPU needs g++")
+def test_compiled_language_model_gives_the_same_answers(tiny: HFModel, image_dir: Path) -> None:
+    compiled = load_model(config(compile=True))
+    batch = [request(str(i), image_dir / ("red.png" if i % 2 else "blue.png")) for i in range(4)]
+    assert compiled.describe()["compiled"] is True
+    assert [g.text for g in compiled.generate(batch)] == [g.text for g in tiny.generate(batch)]
