@@ -7,8 +7,10 @@ and reported back through `describe()` for the manifest.
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -257,7 +259,7 @@ class HFModel:
             indices = [index for index, _, _ in group]
             prompts = [prompt for _, prompt, _ in group]
             try:
-                inputs = self.processor(
+                inputs = self._own_processor()(
                     text=prompts, images=[imgs for _, _, imgs in group] if group[0][2] else None,
                     return_tensors="pt", padding=True,
                 )  # fmt: skip
@@ -269,6 +271,16 @@ class HFModel:
             min_new = min(requests[index].min_new_tokens for index in indices)
             prepared.groups.append(PreparedGroup(indices, prompts, inputs, max_new, min_new))
         return prepared
+
+    def _own_processor(self) -> Any:
+        """This thread's copy of the processor: a fast tokenizer whose padding is being set by one
+        thread can fail in another ("Already borrowed"), so worker threads never share it."""
+        if threading.current_thread() is threading.main_thread():
+            return self.processor
+        local = self.__dict__.setdefault("_local", threading.local())
+        if not hasattr(local, "processor"):
+            local.processor = copy.deepcopy(self.processor)
+        return local.processor
 
     def generate(self, requests: list[Request], prepared: Prepared | None = None) -> list[Generation]:
         prepared = prepared if prepared is not None else self.prepare(requests)

@@ -151,3 +151,14 @@ def test_compiled_language_model_gives_the_same_answers(tiny: HFModel, image_dir
     batch = [request(str(i), image_dir / ("red.png" if i % 2 else "blue.png")) for i in range(4)]
     assert compiled.describe()["compiled"] is True
     assert [g.text for g in compiled.generate(batch)] == [g.text for g in tiny.generate(batch)]
+
+
+def test_prepare_in_worker_threads_matches_the_main_thread(tiny: HFModel, image_dir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    batch = [request(str(i), image_dir / "red.png", "what is it? " * (i + 1)) for i in range(6)]
+    expected = tiny.prepare(batch).groups[0].inputs["input_ids"]
+    with ThreadPoolExecutor(4) as pool:
+        prepared = list(pool.map(lambda _: tiny.prepare(batch), range(40)))
+    assert all(p.groups[0].inputs["input_ids"].equal(expected) for p in prepared)
+    assert [g.text for g in tiny.generate(batch, prepared[-1])] == [g.text for g in tiny.generate(batch)]
