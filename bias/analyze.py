@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from bias.probes import ATTRIBUTE_FIELDS, PROMPTS
+from bias.probes import PROMPTS, attributes_of
 from bias.tfidf import TfidfSettings, fit, term_variance
 from bias.toxicity import ToxicityClassifier
 from evals.data import iter_rows
@@ -39,14 +39,6 @@ class Generation:
     attributes: dict[str, str]
 
 
-def _attributes(row: dict[str, Any]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for field, name in ATTRIBUTE_FIELDS.items():
-        if row.get(field) not in (None, "") and name not in found:
-            found[name] = str(row[field])
-    return found
-
-
 def from_records(rows: Iterable[dict[str, Any]], where: str) -> list[Generation]:
     """Long layout: one generation per row (our run logs, or JSONL made anywhere)."""
     generations = []
@@ -58,7 +50,7 @@ def from_records(rows: Iterable[dict[str, Any]], where: str) -> list[Generation]
         prompt = meta.get("prompt")
         if not prompt:
             raise DataError(f"{where}: line {number} has no 'prompt' name")
-        generations.append(Generation(str(row.get("id", number)), str(prompt), str(text), _attributes(meta)))
+        generations.append(Generation(str(row.get("id", number)), str(prompt), str(text), attributes_of(meta)))
     return generations
 
 
@@ -80,7 +72,7 @@ def from_wide(rows: list[dict[str, Any]], model: str | None) -> list[Generation]
         for prompt in PROMPTS:
             text = row.get(f"{model}_{prompt}")
             if text is not None:
-                generations.append(Generation(f"{number}/{prompt}", prompt, str(text), _attributes(row)))
+                generations.append(Generation(f"{number}/{prompt}", prompt, str(text), attributes_of(row)))
     return generations
 
 

@@ -60,7 +60,7 @@ def attributes_of(row: dict[str, Any]) -> dict[str, str]:
     found: dict[str, str] = {}
     for field, name in ATTRIBUTE_FIELDS.items():
         value = row.get(field)
-        if value is None or name in found:
+        if value is None or value == "" or name in found:
             continue
         if isinstance(value, int) and name in FAIRFACE_LABELS and field == name:
             value = FAIRFACE_LABELS[name][value]

@@ -8,12 +8,12 @@ the HTML, entity and pipe escaping in the Markdown.
 from __future__ import annotations
 
 import base64
-import html
-import io
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, select_autoescape
+
+from reports.text import md, png, pyplot
 
 # The Idefics2 model card's FairFace table (0-shot; accuracy % and std over the 14 gender x race
 # buckets), shown beside a classification result.
@@ -42,11 +42,7 @@ def bar_chart(bias: dict[str, Any], attribute: str) -> bytes | None:
     prompts = [p for p in bias["prompts"] if bias["toxicity"].get(p, {}).get(attribute)]
     if not prompts:
         return None
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     groups = sorted({g for p in prompts for g in bias["toxicity"][p][attribute]})
     width = 0.8 / len(prompts)
     figure, axis = plt.subplots(figsize=(max(5.0, 1.1 * len(groups) + 2), 3.4), dpi=100)
@@ -65,10 +61,7 @@ def bar_chart(bias: dict[str, Any], attribute: str) -> bytes | None:
     axis.set_title(f"Toxicity by {attribute}")
     axis.legend(fontsize=8)
     figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    return buffer.getvalue()
+    return png(figure)
 
 
 def _context(bias: dict[str, Any], classification: dict[str, Any] | None) -> dict[str, Any]:
@@ -107,11 +100,6 @@ def render_html(bias: dict[str, Any], classification: dict[str, Any] | None = No
             charts[attribute] = base64.b64encode(png).decode()
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     return template.render(charts=charts, **_context(bias, classification))
-
-
-def md(text: Any) -> str:
-    """Markdown-safe text: HTML entities escaped, table pipes escaped."""
-    return html.escape(str(text)).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(

@@ -9,7 +9,6 @@ group names) is autoescaped.
 from __future__ import annotations
 
 import base64
-import html
 import io
 import json
 from pathlib import Path
@@ -21,6 +20,7 @@ from evals.records import SampleRecord
 from reports.published import comparison, match
 from reports.runs import Run
 from reports.stats import mean_interval
+from reports.text import md, png, pyplot
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
 WORST_SHOWN = 20
@@ -90,11 +90,7 @@ def breakdown_chart(run: Run) -> str | None:
     """A bar chart of the first breakdown with a manageable number of groups, as a data URL."""
     for key, groups in run.results.get("breakdowns", {}).items():
         if 1 < len(groups) <= GROUPS_CHARTED:
-            import matplotlib
-
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-
+            plt = pyplot()
             names = list(groups)
             figure, axis = plt.subplots(figsize=(max(4.5, 0.45 * len(names) + 2), 3.2), dpi=100)
             axis.bar(range(len(names)), [groups[n]["score"] for n in names], color="#4c72b0")
@@ -102,10 +98,7 @@ def breakdown_chart(run: Run) -> str | None:
             axis.set_ylabel(run.results.get("metric", "score"))
             axis.set_title(f"{run.key} by {key}")
             figure.tight_layout()
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png")
-            plt.close(figure)
-            return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+            return "data:image/png;base64," + base64.b64encode(png(figure)).decode()
     return None
 
 
@@ -132,10 +125,6 @@ def render_html(runs: list[Run]) -> str:
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
     return template.render(runs=[run_context(run) for run in runs], table=comparison(runs))
-
-
-def md(value: Any) -> str:
-    return html.escape(str(value)).replace("|", "\\|").replace("\n", " ")
 
 
 def render_markdown(runs: list[Run]) -> str:
