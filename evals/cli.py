@@ -236,10 +236,14 @@ def cmd_run(argv: Sequence[str]) -> int:
 
 
 def clear_run_dir(out: Path) -> None:
+    import shutil
+
+    from evals.distributed import SHARDS
     from evals.store import MANIFEST, RESULTS, SAMPLES
 
     for name in (MANIFEST, SAMPLES, RESULTS):
         (out / name).unlink(missing_ok=True)
+    shutil.rmtree(out / SHARDS, ignore_errors=True)  # a data-parallel run's per-rank logs
 
 
 def execute_run(config: Any, suite: Any, progress: bool = True) -> int:

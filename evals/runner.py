@@ -1,7 +1,9 @@
 """The run loop: skip what is logged, batch by prompt length, generate, score, append, repeat.
 
 Every finished batch is in `samples.jsonl` (fsync'd) before the next one starts, so the same
-command run again after a crash or `kill -9` continues where it stopped.
+command run again after a crash or `kill -9` continues where it stopped. The next batches are
+prepared in background threads (`evals.pipeline`); under torchrun each rank runs its shard
+(`evals.distributed`).
 """
 
 from __future__ import annotations

@@ -71,3 +71,13 @@ def test_a_single_process_run_picks_up_shard_logs(tmp_path: Path) -> None:
     manifest = read_json(tmp_path / "run" / "manifest.json")
     assert manifest["invocations"][-1]["new_samples"] == 10  # the other shard's ten were logged already
     assert len(records(tmp_path / "run")) == 20 and "run directory" in finished.stdout
+
+
+def test_overwrite_clears_the_shard_logs_too(tmp_path: Path) -> None:
+    out = str(tmp_path / "run")
+    args = ["--suite", "easyvqa", "--model", "scripted", "--limit", "10", "--out", out]
+    assert cli(*args, env={"RANK": "1", "WORLD_SIZE": "2"}).returncode == 0
+    assert (tmp_path / "run" / "shards").is_dir()
+    assert main([*args, "--overwrite", "--no-progress"]) == 0
+    assert not (tmp_path / "run" / "shards").exists()
+    assert read_json(tmp_path / "run" / "manifest.json")["invocations"][-1]["new_samples"] == 10
