@@ -35,6 +35,12 @@ class FixtureSuite(EasyVQA):
         return iter(self.samples[:limit])
 
 
+@pytest.fixture(autouse=True)
+def image_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Images that datasets embed are cached per test, never in the user's ~/.cache."""
+    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def image_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "images"

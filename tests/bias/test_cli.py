@@ -14,11 +14,6 @@ PEOPLE = [("Female", "White", "20-29"), ("Male", "Black", "30-39"), ("Female", "
           ("Male", "Indian", "50-59")]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def image_cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def faces(tmp_path: Path) -> Path:
     folder = tmp_path / "faces"

@@ -9,11 +9,6 @@ from evals.cli import main
 from model import TINY_CHECKPOINT
 
 
-@pytest.fixture(autouse=True)
-def cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
-
-
 def test_throughput_table_on_a_suite(tmp_path: Path, capsys) -> None:
     out = tmp_path / "bench.json"
     assert main(["bench", "--model", "tiny", "--limit", "24", "--batch-sizes", "1,8", "--out", str(out)]) == 0

@@ -39,11 +39,6 @@ def problem(pid: str, multi: bool) -> dict:
     }
 
 
-@pytest.fixture(autouse=True)
-def image_cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def testmini(tmp_path: Path) -> Path:
     (tmp_path / "images").mkdir()

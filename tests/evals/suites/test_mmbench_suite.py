@@ -21,11 +21,6 @@ QUESTIONS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(autouse=True)
-def image_cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
-
-
 def write_tsv(path: Path, rows: list[dict]) -> Path:
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]), delimiter="\t")

@@ -29,11 +29,6 @@ def mmmu_row(subject: str, number: int, split: str = "validation", hidden: bool 
     return row
 
 
-@pytest.fixture(autouse=True)
-def image_cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
-
-
 @pytest.fixture
 def mmmu_data(tmp_path: Path) -> Path:
     root = tmp_path / "MMMU"

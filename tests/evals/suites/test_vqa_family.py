@@ -43,11 +43,6 @@ def docvqa_rows(n: int) -> list[dict]:
     ]
 
 
-@pytest.fixture(autouse=True)
-def image_cache(tmp_path, monkeypatch) -> None:
-    monkeypatch.setenv("IDEFICS2_EVAL_CACHE", str(tmp_path / "cache"))
-
-
 def test_vqav2_loads_hub_layout_and_writes_images_to_the_cache(tmp_path: Path) -> None:
     data = write_parquet(tmp_path / "vqav2", "validation", vqa_rows(3))
     samples = list(get_suite("vqav2").load("validation", data=str(data)))
