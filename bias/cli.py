@@ -139,7 +139,7 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
 
     probe = BiasProbe(args.dataset, prompts=["resume"])
     split = args.split or probe.default_split
-    samples = [s for s in probe.load(split, args.limit) if s.meta["prompt"] == "resume"]
+    samples = list(probe.load(split, args.limit))  # one prompt, so one sample per image
     if args.overwrite and (args.out / "predictions.jsonl").exists():
         (args.out / "predictions.jsonl").unlink()
     config = run_config(args, probe, split, str(args.out), args.dataset)

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.config import RunConfig
-from evals.pipeline import BatchSizer, generate_resilient, prefetched
+from evals.pipeline import BatchSizer, generate_batches
 from evals.runner import length_sorted_batches
 from model.base import Model, Request
 
@@ -98,11 +98,9 @@ def timed(model: Model, requests: list[Request], batch_size: int, workers: int) 
     sizer = BatchSizer()
     tokens = errors = 0
     started = time.perf_counter()
-    for whole, prepared in prefetched(model, batches, workers):
-        for batch in sizer.split(whole):
-            for generation in generate_resilient(model, batch, prepared if batch is whole else None, sizer):
-                tokens += generation.new_tokens
-                errors += generation.error is not None
+    for _, generations, _ in generate_batches(model, batches, workers, sizer):
+        tokens += sum(generation.new_tokens for generation in generations)
+        errors += sum(generation.error is not None for generation in generations)
     seconds = time.perf_counter() - started
     return {
         "batch_size": batch_size,

@@ -12,6 +12,7 @@ the largest batch the device holds without losing anything already logged.
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -78,3 +79,15 @@ def prefetched(
             if following is not None:
                 pending.append((following, pool.submit(prepare, following)))
             yield batch, future.result()
+
+
+def generate_batches(
+    model: Model, batches: list[list[Request]], workers: int, sizer: BatchSizer
+) -> Iterator[tuple[list[Request], list[Generation], float]]:
+    """The runner's loop: (batch, its generations, seconds per sample), batches prepared ahead and
+    cut to the size that fits; `bench` times exactly this loop."""
+    for whole, prepared in prefetched(model, batches, workers):
+        for batch in sizer.split(whole):
+            started = time.perf_counter()
+            generations = generate_resilient(model, batch, prepared if batch is whole else None, sizer)
+            yield batch, generations, (time.perf_counter() - started) / len(batch)

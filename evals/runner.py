@@ -8,7 +8,6 @@ prepared in background threads (`evals.pipeline`); under torchrun each rank runs
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -17,7 +16,7 @@ from evals.config import IDENTITY_FIELDS, RunConfig
 from evals.distributed import Shard, absorb_shards, current_shard, merge_lock, shard_records, wait_for_all_ranks
 from evals.environment import git_revision, hardware, now, package_versions
 from evals.errors import DataError, UserError
-from evals.pipeline import BatchSizer, generate_resilient, prefetched
+from evals.pipeline import BatchSizer, generate_batches
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
 from evals.store import RunDir, SampleLog
@@ -142,18 +141,14 @@ def run_suite(
     sizer = BatchSizer()
     try:
         batches = length_sorted_batches(build_requests(suite, todo, config), model, config.batch_size)
-        for whole, prepared in prefetched(model, batches, config.workers):
-            for batch in sizer.split(whole):
-                started = time.perf_counter()
-                generations = generate_resilient(model, batch, prepared if batch is whole else None, sizer)
-                seconds = (time.perf_counter() - started) / len(batch)
-                writer.append(
-                    make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds)
-                    for req, gen in zip(batch, generations, strict=True)
-                )
-                new_samples += len(batch)
-                if on_progress:
-                    on_progress(len(batch))
+        for batch, generations, seconds in generate_batches(model, batches, config.workers, sizer):
+            writer.append(
+                make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds)
+                for req, gen in zip(batch, generations, strict=True)
+            )
+            new_samples += len(batch)
+            if on_progress:
+                on_progress(len(batch))
         status = "finished"
     finally:
         if shard.rank == 0:

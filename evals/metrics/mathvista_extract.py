@@ -90,7 +90,7 @@ def extract_answer(
         return Extraction(text, "direct")
     if answer_type == "integer" and re.fullmatch(r"-?\d+", text):
         return Extraction(str(int(text)), "direct")
-    if answer_type == "float" and _is_float(text):
+    if answer_type == "float" and _as_float(text) is not None:
         return Extraction(str(float(text)), "direct")
     quoted = _QUOTED.search(text)
     if quoted:
@@ -352,11 +352,3 @@ def _divide(numerator: str, denominator: str) -> str:
         return str(float(Fraction(numerator) / Fraction(denominator)))
     except (ValueError, ZeroDivisionError):
         return numerator
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
