@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from evals.cli import PROG, OneLineParser, add_model_options, clear_run_dir, execute_run, run_config
+from evals.cli import PROG, OneLineParser, add_model_options, execute_run, run_config
 from evals.config import model_slug
 from evals.errors import UserError
 from evals.records import Sample
@@ -74,9 +74,7 @@ def cmd_run(argv: Sequence[str]) -> int:
     split = args.split or probe.default_split
     out = args.out or f"runs/bias-{model_slug(args.dataset)}-{model_slug(args.model)}"
     config = run_config(args, probe, split, out, args.dataset)
-    if args.overwrite:
-        clear_run_dir(Path(out))
-    return execute_run(config, probe, progress=not args.no_progress)
+    return execute_run(config, probe, progress=not args.no_progress, overwrite=args.overwrite)
 
 
 def cmd_analyze(argv: Sequence[str]) -> int:

@@ -18,6 +18,7 @@ from typing import Any, NoReturn
 
 from evals import __version__
 from evals.errors import UserError, first_line
+from evals.signals import exit_code_of, handle_termination, interruption, quiet_exit
 
 PROG = "idefics2-eval"
 COMMANDS = ("run", "list", "score", "report", "gate", "bench", "bias")
@@ -43,6 +44,7 @@ def positive_int(text: str) -> int:
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     """The options that say which model runs and how: shared by `run`, `bias run` and `bias classify`."""
     from evals.config import ATTENTION, DTYPES, QUANTIZATION
+    from evals.images import DEFAULT_MAX_PIXELS
 
     parser.add_argument(
         "--model", default="tiny", help="tiny | scripted[:FILE] | hub id | checkpoint folder (default: tiny)"
@@ -78,6 +80,17 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--overwrite", action="store_true", help="discard an existing run in --out and start again")
     parser.add_argument("--trust-remote-code", action="store_true", help="allow model code from the hub")
+    parser.add_argument(
+        "--allow-images-outside-data",
+        action="store_true",
+        help="read image paths that leave the dataset's folder (absolute, '..', symlinks); refused by default",
+    )
+    parser.add_argument(
+        "--max-image-pixels",
+        type=positive_int,
+        default=DEFAULT_MAX_PIXELS,
+        help=f"larger images are per-sample errors, not decoded (default: {DEFAULT_MAX_PIXELS:,})",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -106,6 +119,8 @@ def run_config(args: argparse.Namespace, suite: Any, split: str, out: str, data:
         instruction=getattr(args, "instruction", None),
         images_first=getattr(args, "images_first", False),
         trust_remote_code=args.trust_remote_code,
+        allow_outside_images=args.allow_images_outside_data,
+        max_image_pixels=args.max_image_pixels,
     )
 
 
@@ -144,6 +159,7 @@ def score_parser() -> OneLineParser:
     parser.add_argument("--suite", required=True, help="suite whose scorer to use")
     parser.add_argument("--predictions", required=True, type=Path, help="predictions JSONL file")
     parser.add_argument("--out", required=True, type=Path, help="output folder")
+    parser.add_argument("--overwrite", action="store_true", help="replace a run or scores already in --out")
     parser.add_argument(
         "--split",
         default="predictions",
@@ -213,7 +229,7 @@ def cmd_score(argv: Sequence[str]) -> int:
     args = score_parser().parse_args(argv)
     suite = get_suite(args.suite)
     configure_extractor(suite, args)
-    results = score_predictions(suite, args.predictions, args.out, split=args.split)
+    results = score_predictions(suite, args.predictions, args.out, split=args.split, overwrite=args.overwrite)
     print_results(results, model="predictions")
     print(f"scored {args.predictions} -> {args.out}")
     return 0
@@ -230,28 +246,17 @@ def cmd_run(argv: Sequence[str]) -> int:
         raise UserError(f"{suite.name} has no split '{split}'; choose one of: {', '.join(suite.splits)}")
     config = run_config(args, suite, split, args.out or default_out_dir(suite.name, split, args.model), args.data)
     configure_extractor(suite, args)
-    if args.overwrite:
-        clear_run_dir(Path(config.out))
-    return execute_run(config, suite, progress=not args.no_progress)
+    return execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite)
 
 
-def clear_run_dir(out: Path) -> None:
-    import shutil
-
-    from evals.distributed import SHARDS
-    from evals.store import MANIFEST, RESULTS, SAMPLES
-
-    for name in (MANIFEST, SAMPLES, RESULTS):
-        (out / name).unlink(missing_ok=True)
-    shutil.rmtree(out / SHARDS, ignore_errors=True)  # a data-parallel run's per-rank logs
-
-
-def execute_run(config: Any, suite: Any, progress: bool = True) -> int:
+def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool = False) -> int:
     from tqdm import tqdm
 
+    from evals.images import configure_images
     from evals.runner import run_suite
     from model import load_model
 
+    configure_images(allow_outside=config.allow_outside_images, max_pixels=config.max_image_pixels)
     samples = list(suite.load(config.split, config.limit, config.data))
     if not samples:
         raise UserError(f"{suite.name}/{config.split} has no samples to run")
@@ -279,13 +284,24 @@ def execute_run(config: Any, suite: Any, progress: bool = True) -> int:
         )
 
     try:
-        outcome = run_suite(config, suite, load, samples, on_progress=lambda n: bars[0].update(n), on_start=on_start)
-    except KeyboardInterrupt:
+        outcome = run_suite(
+            config,
+            suite,
+            load,
+            samples,
+            on_progress=lambda n: bars[0].update(n),
+            on_start=on_start,
+            overwrite=overwrite,
+        )
+    except KeyboardInterrupt as exc:
+        for bar in bars:
+            bar.close()
         print(
-            f"\n{PROG}: interrupted; finished samples are kept in {config.out}; run the same command to continue",
+            f"\n{PROG}: {interruption(exc)}; finished samples are kept in {config.out}; "
+            "run the same command to continue",
             file=sys.stderr,
         )
-        return 130
+        return exit_code_of(exc)
     finally:
         for bar in bars:
             bar.close()
@@ -371,17 +387,25 @@ def dispatch(argv: list[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The console program; `argv` is given only when called in-process (tests, other tools),
+    which then keep their own signal handling."""
+    as_program = argv is None
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     args = [a for a in args if a != "--debug"]
+    if as_program:
+        handle_termination()
     try:
         return dispatch(args)
     except UserError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        print(f"{PROG}: {interruption(exc)}", file=sys.stderr)
+        return exit_code_of(exc)
+    except RecursionError:
+        print(f"{PROG}: error: input nested too deeply to read (check the files you passed)", file=sys.stderr)
+        return 2
     except Exception as exc:  # the last line of defence: one line, never a bare traceback
         if debug:
             raise
@@ -391,3 +415,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        if as_program:
+            quiet_exit()

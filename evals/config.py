@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
+from evals.images import DEFAULT_MAX_PIXELS
+
 DTYPES = ("auto", "bf16", "fp16", "fp32")
 ATTENTION = ("sdpa", "eager", "flash_attention_2")
 QUANTIZATION = ("none", "4bit", "awq")
@@ -53,6 +55,8 @@ class RunConfig:
     instruction: str | None = None  # None: the suite's default instruction
     images_first: bool = False  # put every image before the text (suites that interleave them)
     trust_remote_code: bool = False
+    allow_outside_images: bool = False  # read image paths that leave the dataset's folder
+    max_image_pixels: int = DEFAULT_MAX_PIXELS  # larger images are per-sample errors
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

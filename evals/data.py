@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.errors import DataError, UserError, first_line
+from evals.images import SampleDataError, confined
 from evals.store import iter_jsonl, read_json
 
 
@@ -77,23 +78,32 @@ def _iter_local(path: Path, split: str) -> Iterator[dict[str, Any]]:
 
 
 def image_ref(value: Any, folder: Path, key: str, image_root: Path | None = None) -> str:
-    """A file path for an image given as a path, a PIL image, or a {"bytes", "path"} dict."""
+    """A file path for an image given as a path, a PIL image, or a {"bytes", "path"} dict.
+
+    A path must stay inside the dataset's folder `image_root` (see `evals.images`); a problem
+    with one image is a `SampleDataError`, which the suites log as that sample's error.
+    """
     if isinstance(value, str):
+        if not value.strip():
+            raise SampleDataError(f"image of {key!r} is an empty string")
         path = Path(value)
         if not path.is_absolute() and image_root is not None:
             path = image_root / path
-        return str(path)
+        return str(confined(path, [image_root] if image_root is not None else []))
     if isinstance(value, dict):
-        if value.get("bytes"):
-            return _write_bytes(value["bytes"], folder)
+        data = value.get("bytes")
+        if data:
+            if not isinstance(data, bytes | bytearray):
+                raise SampleDataError(f"image of {key!r}: 'bytes' holds {type(data).__name__}, not bytes")
+            return _write_bytes(bytes(data), folder)
         if value.get("path"):
             return image_ref(value["path"], folder, key, image_root)
-        raise DataError(f"image of {key!r} has neither bytes nor path")
+        raise SampleDataError(f"image of {key!r} has neither bytes nor path")
     if hasattr(value, "save"):  # a PIL image, as `datasets` decodes them
         buffer = io.BytesIO()
         value.save(buffer, format="PNG")
         return _write_bytes(buffer.getvalue(), folder)
-    raise DataError(f"image of {key!r} is not a path, bytes or an image")
+    raise SampleDataError(f"image of {key!r} is not a path, bytes or an image ({type(value).__name__})")
 
 
 def _write_bytes(data: bytes, folder: Path) -> str:

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from evals.config import IDENTITY_FIELDS, RunConfig
-from evals.distributed import Shard, absorb_shards, current_shard, merge_lock, shard_records, wait_for_all_ranks
+from evals.distributed import SHARDS, Shard, absorb_shards, current_shard, merge_lock, shard_records, wait_for_all_ranks
 from evals.environment import git_revision, hardware, now, package_versions
 from evals.errors import DataError, UserError
 from evals.pipeline import BatchSizer, generate_batches
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
-from evals.store import RunDir, SampleLog
+from evals.store import MANIFEST, RESULTS, SAMPLES, RunDir, SampleLog, lock_run_dir
 from evals.suites import Suite
 from model.base import Model, Request
 
@@ -103,43 +104,88 @@ def run_suite(
     samples: Sequence[Sample],
     on_progress: Callable[[int], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    overwrite: bool = False,
 ) -> RunOutcome:
     """Run `model` over `samples`, continuing the run in `config.out` if there is one.
 
     `model` may be a function that loads it: it is then called only if some sample is still
-    missing, so re-running a finished run re-scores it without loading any weights.
+    missing, so re-running a finished run re-scores it without loading any weights. The run
+    directory is locked for the whole call; `overwrite` discards what it held first.
     """
     ids = [sample.id for sample in samples]
     if len(set(ids)) != len(ids):
         raise DataError(f"suite {suite.name} yielded duplicate sample ids; ids must be unique")
     shard = current_shard()
     run = RunDir(config.out)
+    rank = f"rank-{shard.rank}-of-{shard.world}" if shard.active else None
+    with lock_run_dir(run.root, rank):
+        if overwrite:
+            clear_run_dir(run.root, shard)
+        return _run_locked(config, suite, model, samples, ids, shard, run, on_progress, on_start)
+
+
+def clear_run_dir(root: Path, shard: Shard | None = None) -> None:
+    """Discard the run in `root` (for --overwrite): its manifest, log, results and shard logs."""
+    import shutil
+
+    if shard is not None and shard.active:
+        shard.log_path(root).unlink(missing_ok=True)  # the other ranks clear their own logs
+        if shard.rank != 0:
+            return
+    for name in (MANIFEST, SAMPLES, RESULTS):
+        (root / name).unlink(missing_ok=True)
+    if shard is None or not shard.active:
+        shutil.rmtree(root / SHARDS, ignore_errors=True)
+
+
+def _run_locked(
+    config: RunConfig,
+    suite: Suite,
+    model: Model | Callable[[], Model],
+    samples: Sequence[Sample],
+    ids: list[str],
+    shard: Shard,
+    run: RunDir,
+    on_progress: Callable[[int], None] | None,
+    on_start: Callable[[int, int], None] | None,
+) -> RunOutcome:
     existing = run.read_manifest()
     check_resumable(existing, config)
     log = run.open_log()
     if shard.active:
         writer = SampleLog(shard.log_path(run.root))
+        if existing is None:
+            refuse_orphan_samples(run, len(log) + len(writer))
         logged = set(log.records) | {record.id for record in shard_records(run.root)}
     else:
+        if existing is None:
+            refuse_orphan_samples(run, len(log) + sum(1 for _ in shard_records(run.root)))
         absorb_shards(log, run.root)  # samples logged by an earlier data-parallel run count
         writer, logged = log, set(log.records)
     mine = shard.take(samples)
     resumed = sum(1 for sample in mine if sample.id in logged)
     todo = [sample for sample in mine if sample.id not in logged]
+    broken = [sample for sample in todo if sample.error is not None]
+    todo = [sample for sample in todo if sample.error is None]
     if callable(model) and (todo or not existing):
         model = model()
     # Still a loader here only when nothing is left to generate: keep what the manifest says.
     model_settings = (existing or {}).get("model", {}) if callable(model) else model.describe()
     manifest = new_manifest(config, suite, model_settings, existing, shard)
-    if shard.rank == 0:
+    if shard.rank == 0 or existing is None:  # a rank started alone still says what made its samples
         run.write_manifest(manifest)
     by_id = {sample.id: sample for sample in todo}
     if on_start:
-        on_start(len(todo), resumed)
+        on_start(len(todo) + len(broken), resumed)
     new_samples = 0
     status = "interrupted"
     sizer = BatchSizer()
     try:
+        # Samples whose own data is bad are logged with their error; the model never sees them.
+        writer.append(make_record(suite, sample, "", None, sample.error, 0.0) for sample in broken)
+        new_samples += len(broken)
+        if on_progress and broken:
+            on_progress(len(broken))
         batches = length_sorted_batches(build_requests(suite, todo, config), model, config.batch_size)
         for batch, generations, seconds in generate_batches(model, batches, config.workers, sizer):
             writer.append(
@@ -157,6 +203,17 @@ def run_suite(
         return RunOutcome(results=None, out=str(run.root), new_samples=new_samples, resumed=resumed)
     results = finish(config, suite, run, [log.records[sample_id] for sample_id in ids])
     return RunOutcome(results=results, out=str(run.root), new_samples=new_samples, resumed=resumed)
+
+
+def refuse_orphan_samples(run: RunDir, logged: int) -> None:
+    """Samples without the manifest that says which model and settings made them cannot be
+    continued: another model's answers would be mixed into one score."""
+    if logged:
+        raise UserError(
+            f"{run.root} holds {logged} logged samples but no {MANIFEST}, so nothing says which model and "
+            "settings made them; run again with --overwrite to discard them and start afresh, or pass another "
+            "--out (the samples stay where they are until then)"
+        )
 
 
 def merge_shards(shard: Shard, run: RunDir, log: SampleLog, ids: Sequence[str]) -> bool:

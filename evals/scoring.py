@@ -6,14 +6,16 @@ scored, without a model.
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.errors import DataError
+from evals.errors import DataError, UserError
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
-from evals.store import RunDir, iter_jsonl
+from evals.store import RunDir, SampleLog, iter_jsonl, lock_run_dir
 from evals.suites import Suite
+from evals.suites.base import field_id, field_str
 
 
 def make_record(
@@ -55,7 +57,9 @@ def results_for(suite: Suite, split: str, records: Sequence[SampleRecord], **ext
 
 
 def load_predictions(suite: Suite, path: Path) -> list[tuple[Sample, str]]:
-    """Read a predictions JSONL (DESIGN.md format): `id`, `prediction` and the suite's gold fields."""
+    """Read a predictions JSONL (DESIGN.md format): `id`, `prediction` and the suite's gold fields.
+
+    Every field is type-checked: a wrong type is an error naming the file, line and field."""
     rows: list[tuple[Sample, str]] = []
     seen: set[str] = set()
     for number, obj in iter_jsonl(path):
@@ -65,32 +69,49 @@ def load_predictions(suite: Suite, path: Path) -> list[tuple[Sample, str]]:
                 obj = {**obj, "id": obj[alias]}
         if "id" not in obj:
             raise DataError(f"{where}: missing field 'id'")
-        text = obj.get("prediction", obj.get("response"))
-        if text is None:
+        sample_id = field_id(obj, "id", where)
+        name = "prediction" if "prediction" in obj else "response" if "response" in obj else None
+        if name is None:
             raise DataError(f"{where}: missing field 'prediction'")
-        sample_id = str(obj["id"])
+        text = field_str(obj, name, where)
+        question = field_str(obj, "question", where, optional=True) or ""
         if sample_id in seen:
             raise DataError(f"{where}: id {sample_id!r} appears twice; each id must appear once")
         seen.add(sample_id)
         try:
             target = suite.target_from_record(obj)
+            meta = suite.meta_from_record(obj)
         except DataError as exc:
             raise DataError(f"{where}: {exc}") from None
-        sample = Sample(
-            id=sample_id, question=str(obj.get("question", "")), target=target, meta=suite.meta_from_record(obj)
-        )
-        rows.append((sample, str(text)))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+            # a shape no check above foresaw: still one line that says where
+            detail = f"{type(exc).__name__}: {exc}"[:200]
+            raise DataError(f"{where}: cannot read this {suite.name} record ({detail})") from None
+        rows.append((Sample(id=sample_id, question=question, target=target, meta=meta), str(text)))
     if not rows:
         raise DataError(f"{path} holds no predictions")
     return rows
 
 
-def score_predictions(suite: Suite, predictions: Path, out: Path, split: str = "predictions") -> dict[str, Any]:
-    """`idefics2-eval score`: score a predictions file, write DIR/samples.jsonl and DIR/results.json."""
-    rows = load_predictions(suite, predictions)
-    records = [make_record(suite, sample, "", text, None, 0.0) for sample, text in rows]
+def score_predictions(
+    suite: Suite, predictions: Path, out: Path, split: str = "predictions", overwrite: bool = False
+) -> dict[str, Any]:
+    """`idefics2-eval score`: score a predictions file, write DIR/samples.jsonl and DIR/results.json.
+
+    A folder that already holds a run or scores is never replaced without `overwrite`."""
     run = RunDir(out)
-    run.open_log().rewrite(records)
-    results = results_for(suite, split, records, source=str(predictions))
-    run.write_results(results)
+    rows = load_predictions(suite, predictions)
+    with lock_run_dir(run.root):
+        if run.holds_run() and not overwrite:
+            raise UserError(
+                f"{out} already holds a run ({', '.join(p.name for p in run.existing_files())}); "
+                "pass --overwrite to replace it, or another --out"
+            )
+        records = [make_record(suite, sample, "", text, None, 0.0) for sample, text in rows]
+        if overwrite:  # a model run's manifest and shard logs no longer describe these scores
+            run.manifest_path.unlink(missing_ok=True)
+            shutil.rmtree(run.root / "shards", ignore_errors=True)
+        SampleLog(run.samples_path, recover=False).rewrite(records)
+        results = results_for(suite, split, records, source=str(predictions))
+        run.write_results(results)
     return results

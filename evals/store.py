@@ -6,19 +6,26 @@ The per-sample log is the source of truth. It is appended one batch at a time an
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import socket
+import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from evals.errors import DataError
+from evals.errors import DataError, UserError
 from evals.records import SampleRecord
 
 MANIFEST = "manifest.json"
 SAMPLES = "samples.jsonl"
 RESULTS = "results.json"
+LOCK = ".lock"
+T = TypeVar("T")
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -37,62 +44,144 @@ def write_json_atomic(path: Path, data: Any) -> None:
         raise
 
 
+def _open_error(path: Path, exc: OSError) -> DataError:
+    if isinstance(exc, FileNotFoundError):
+        return DataError(f"{path} does not exist")
+    if isinstance(exc, IsADirectoryError):
+        return DataError(f"{path} is a folder; pass the file inside it")
+    return DataError(f"cannot read {path}: {exc.strerror or exc}")
+
+
+def parse_json_text(text: str | bytes, where: str) -> Any:
+    """JSON from one file or line; every way it can be unreadable is a DataError naming `where`."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text)
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{where} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise DataError(f"{where} is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") from None
+    except RecursionError:
+        raise DataError(f"{where} is nested too deeply to be a record") from None
+
+
 def read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"{path} does not exist") from None
-    except json.JSONDecodeError as exc:
-        raise DataError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno})") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise _open_error(path, exc) from None
+    return parse_json_text(data, str(path))
 
 
 def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """Yield (line number, object) for each non-empty line; a malformed line is a DataError."""
     try:
-        handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path} does not exist") from None
+        handle = path.open("rb")
+    except OSError as exc:
+        raise _open_error(path, exc) from None
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataError(f"{path}:{number} is not valid JSON ({exc.msg})") from None
+        try:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                obj = parse_json_text(line, f"{path}:{number}")
+                if not isinstance(obj, dict):
+                    raise DataError(f"{path}:{number} must be a JSON object")
+                yield number, obj
+        except OSError as exc:
+            raise _open_error(path, exc) from None
+
+
+def read_log(path: Path, parse: Callable[[dict[str, Any], str], T]) -> tuple[list[T], int, bool]:
+    """Read an append-only JSONL log written a batch at a time.
+
+    Only the *end* of such a log can be damaged by a crash: a last line without its newline, or
+    the NUL bytes some filesystems leave where a write had not reached the disk. That tail is
+    reported (`torn`) so a writer can cut it. A bad line anywhere else was put there by someone
+    (an edit, a concatenation): it is never dropped, and neither is anything after it, so reading
+    stops with an error that names the line and how to repair it.
+    Returns (parsed rows, byte offset just after the last good line, torn).
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return [], 0, False
+    except OSError as exc:
+        raise _open_error(path, exc) from None
+    rows: list[T] = []
+    bad: list[tuple[int, str, int, bytes]] = []  # (line number, reason, offset, bytes)
+    offset = 0
+    good_end = 0
+    number = 0
+    while offset < len(data):
+        newline = data.find(b"\n", offset)
+        if newline == -1:
+            break  # a last line without its newline: torn mid-write
+        number += 1
+        line = data[offset:newline]
+        start, offset = offset, newline + 1
+        if not line.strip(b" \t\r"):
+            if not bad:
+                good_end = offset
+            continue
+        where = f"{path}:{number}"
+        try:
+            obj = parse_json_text(line, where)
             if not isinstance(obj, dict):
-                raise DataError(f"{path}:{number} must be a JSON object")
-            yield number, obj
+                raise DataError(f"{where} must be a JSON object")
+            rows.append(parse(obj, where))
+            if not bad:
+                good_end = offset
+        except DataError as exc:
+            bad.append((number, str(exc), start, line))
+    # A bad last line holding NUL bytes is the same crash trace as a torn tail, with a newline in it.
+    while bad and b"\x00" in bad[-1][3] and not _has_record_after(data, bad[-1][2] + len(bad[-1][3])):
+        bad.pop()
+    if bad:
+        number, reason, _, _ = bad[0]
+        others = f" (and {len(bad) - 1} more bad line(s))" if len(bad) > 1 else ""
+        raise DataError(
+            f"{reason}{others}; nothing was changed: fix or delete line {number} of {path} "
+            f"(the {len(rows)} good records around it are kept) and run again"
+        )
+    return rows, good_end, good_end < len(data)
+
+
+def _has_record_after(data: bytes, offset: int) -> bool:
+    """Whether anything but blanks and NULs follows `offset` on a complete line."""
+    rest = data[offset:]
+    complete = rest[: rest.rfind(b"\n") + 1]
+    return bool(complete.strip(b"\x00 \t\r\n"))
+
+
+def json_line(obj: Any) -> str:
+    """One JSONL line, readable UTF-8 where it can be; text that UTF-8 cannot hold (a lone
+    surrogate from a model's output) is written with JSON escapes instead of failing the write."""
+    line = json.dumps(obj, ensure_ascii=False, default=str)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        line = json.dumps(obj, ensure_ascii=True, default=str)
+    return line + "\n"
 
 
 class SampleLog:
     """Append-only `samples.jsonl` that survives being killed at any moment."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, recover: bool = True) -> None:
         self.path = path
         self.records: dict[str, SampleRecord] = {}
-        self._recover()
+        if recover:  # False: a log about to be replaced whole, whatever it holds
+            self._recover()
 
     def _recover(self) -> None:
-        """Read every complete line; cut a torn tail left by a crash so appends start clean."""
-        if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        good_end = 0
-        position = 0
-        while position < len(data):
-            newline = data.find(b"\n", position)
-            if newline == -1:
-                break  # a last line without its newline was torn mid-write
-            line = data[position:newline]
-            try:
-                record = SampleRecord.from_json(json.loads(line))
-            except (json.JSONDecodeError, TypeError, UnicodeDecodeError):
-                break
+        """Read every record; cut a torn tail left by a crash so appends start clean."""
+        records, good_end, torn = read_log(self.path, SampleRecord.parse)
+        for record in records:
             # A repeated id can only come from a user concatenating logs: the first one wins.
             self.records.setdefault(record.id, record)
-            position = good_end = newline + 1
-        if good_end < len(data):
+        if torn:
             with self.path.open("r+b") as handle:
                 handle.truncate(good_end)
 
@@ -106,7 +195,7 @@ class SampleLog:
         batch = [record for record in records if record.id not in self.records]
         if not batch:
             return
-        payload = "".join(json.dumps(r.to_json(), ensure_ascii=False) + "\n" for r in batch)
+        payload = "".join(json_line(r.to_json()) for r in batch)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.path.open("a", encoding="utf-8") as handle:
             handle.write(payload)
@@ -123,11 +212,26 @@ class SampleLog:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             for record in records:
                 new_records[record.id] = record
-                handle.write(json.dumps(record.to_json(), ensure_ascii=False) + "\n")
+                handle.write(json_line(record.to_json()))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
         self.records = new_records
+
+
+def manifest_problem(manifest: Any) -> str | None:
+    """What is wrong with a manifest's structure (None when it can be used)."""
+    if not isinstance(manifest, dict):
+        return "it is not a JSON object"
+    for name in ("config", "suite", "model", "hardware"):
+        if name in manifest and not isinstance(manifest[name], dict):
+            return f"'{name}' is not an object"
+    if "config" not in manifest:
+        return "it has no 'config'"
+    invocations = manifest.get("invocations", [])
+    if not isinstance(invocations, list) or not all(isinstance(item, dict) for item in invocations):
+        return "'invocations' is not a list of objects"
+    return None
 
 
 class RunDir:
@@ -140,7 +244,21 @@ class RunDir:
         self.results_path = self.root / RESULTS
 
     def read_manifest(self) -> dict[str, Any] | None:
-        return read_json(self.manifest_path) if self.manifest_path.exists() else None
+        """The manifest, None when there is none; a damaged one is an error that says what to do."""
+        if not self.manifest_path.exists():
+            return None
+        way_out = (
+            "samples.jsonl is untouched: restore the manifest, or run again with --overwrite to start "
+            "this run afresh (discarding its samples), or with another --out"
+        )
+        try:
+            manifest = read_json(self.manifest_path)
+        except DataError as exc:
+            raise DataError(f"{exc}; {way_out}") from None
+        problem = manifest_problem(manifest)
+        if problem:
+            raise DataError(f"{self.manifest_path} is damaged ({problem}); {way_out}")
+        return manifest
 
     def write_manifest(self, manifest: dict[str, Any]) -> None:
         write_json_atomic(self.manifest_path, manifest)
@@ -150,3 +268,95 @@ class RunDir:
 
     def open_log(self) -> SampleLog:
         return SampleLog(self.samples_path)
+
+    def existing_files(self) -> list[Path]:
+        return [path for path in (self.manifest_path, self.samples_path, self.results_path) if path.exists()]
+
+    def holds_run(self) -> bool:
+        """Whether the folder already holds a run (or scores) that writing into it would replace."""
+        return bool(self.existing_files()) or (self.root / "shards").is_dir()
+
+
+def make_dir(root: Path) -> None:
+    """Create an output folder, or say in one line why it cannot be."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise UserError(f"{root} is a file, not a folder; pass a folder for --out") from None
+    except NotADirectoryError:
+        raise UserError(f"cannot create {root}: part of that path is a file; pass another --out") from None
+    except OSError as exc:
+        raise UserError(f"cannot create {root}: {exc.strerror or exc}") from None
+
+
+def _holder() -> str:
+    command = " ".join(sys.argv)[:200]
+    return f"pid {os.getpid()} on {socket.gethostname()}, started {now_iso()}: {command}"
+
+
+def now_iso() -> str:
+    from datetime import datetime
+
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _try_lock(path: Path, mode: int) -> Any:
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip()
+        handle.close()
+        return holder or None
+    except OSError:
+        handle.close()
+        raise
+    return handle
+
+
+@contextmanager
+def lock_run_dir(root: Path, rank: str | None = None) -> Iterator[None]:
+    """Hold a run directory for the life of this process (or until the block ends).
+
+    One writer at a time: a process that writes `samples.jsonl` takes the folder's lock
+    exclusively. Data-parallel ranks share it, each taking its own rank's lock exclusively, so
+    the ranks of one run work side by side while a second copy of any of them is refused. The
+    kernel drops the locks when the process ends, however it ends.
+    """
+    make_dir(root)
+    in_use = "; wait for it to finish, or pass another --out"
+    folder = _try_lock(root / LOCK, fcntl.LOCK_SH if rank else fcntl.LOCK_EX)
+    if not hasattr(folder, "fileno"):
+        who = folder or "the ranks of a data-parallel run"
+        raise UserError(f"{root} is in use by another idefics2-eval process ({who}){in_use}")
+    handles = [folder]
+    try:
+        if rank is None:
+            _record_holder(folder)
+        else:
+            _clear_holder(folder)  # nobody holds it exclusively now: what it says is stale
+            shards = root / "shards"
+            make_dir(shards)
+            mine = _try_lock(shards / f".{rank}.lock", fcntl.LOCK_EX)
+            if not hasattr(mine, "fileno"):
+                raise UserError(f"{root}: {rank} is already running ({mine or 'another process'}){in_use}")
+            handles.append(mine)
+            _record_holder(mine)
+        yield
+    finally:
+        for handle in reversed(handles):
+            if rank is None or handle is not folder:
+                _clear_holder(handle)
+            handle.close()  # closing the file releases its lock
+
+
+def _record_holder(handle: Any) -> None:
+    _clear_holder(handle)
+    handle.write(_holder())
+    handle.flush()
+
+
+def _clear_holder(handle: Any) -> None:
+    handle.seek(0)
+    handle.truncate()

@@ -12,16 +12,22 @@ from typing import Any, ClassVar
 from evals.data import cache_root, image_ref, iter_rows
 from evals.errors import DataError, UserError
 from evals.records import Sample, SampleRecord
-from evals.suites.base import Suite, require_fields
+from evals.suites.base import Suite, field_id, field_scalar, image_problem, require_fields
 
 
-def answer_strings(value: Any) -> list[str]:
-    """Answers as the datasets give them: strings, or VQAv2's dicts with an `answer` field."""
+def answer_strings(value: Any, where: str = "record") -> list[str]:
+    """Answers as the datasets give them: strings, or VQAv2's dicts with a string `answer`."""
     if value is None:
         return []
     if not isinstance(value, list):
-        raise DataError(f"answers must be a list, got {type(value).__name__}")
-    return [str(item["answer"]) if isinstance(item, dict) else str(item) for item in value]
+        raise DataError(f"{where}: field 'answers' must be a list, got {type(value).__name__}")
+    answers = []
+    for item in value:
+        text = item.get("answer") if isinstance(item, dict) else item
+        if not isinstance(text, str):
+            raise DataError(f"{where}: field 'answers' must hold strings (or {{'answer': string}}), got {item!r}"[:300])
+        answers.append(text)
+    return answers
 
 
 class VQAFamilySuite(Suite):
@@ -50,31 +56,42 @@ class VQAFamilySuite(Suite):
         local = Path(source).expanduser()
         image_root = (local if local.is_dir() else local.parent) if local.exists() else None
         images = cache_root() / "images" / self.name
-        seen: set[str] = set()
+        seen: dict[str, str] = {}
         for number, row in enumerate(islice(self.rows(source, split, limit), limit), start=1):
+            where = f"{source} ({split}) row {number}"
             image = self.image_of(row, split)
             if self.id_field not in row or "question" not in row or image is None:
-                raise DataError(
-                    f"{source} ({split}) row {number}: needs {self.id_field}, question and {self.image_field}"
-                )
-            sample_id = str(row[self.id_field])
+                raise DataError(f"{where}: needs {self.id_field}, question and {self.image_field}")
+            sample_id = field_id(row, self.id_field, where)
+            question = field_scalar(row, "question", where)
             if sample_id in seen:
-                continue  # some hub copies repeat a question; the benchmark counts it once
-            seen.add(sample_id)
-            answers = answer_strings(row.get("answers"))
+                if seen[sample_id] == question:
+                    continue  # some hub copies repeat a question; the benchmark counts it once
+                # the same id for another question: logged as an error so that it is seen and counted
+                sample_id = f"{sample_id}#duplicate-row-{number}"
+                yield Sample(
+                    id=sample_id,
+                    question=question,
+                    error=f"{where}: question id {row[self.id_field]!r} is used for two different questions",
+                )
+                continue
+            seen[sample_id] = question
+            try:
+                answers = answer_strings(row.get("answers"), where)
+                meta = self.meta_from_record(row)
+            except DataError as exc:
+                yield Sample(id=sample_id, question=question, error=str(exc))
+                continue
             if split not in self.hidden_splits and not answers:
                 raise UserError(f"{self.name}/{split}: question {sample_id} has no answers; is it a test split?")
+            refs, error = image_problem(lambda: (image_ref(image, images, sample_id, image_root),))  # noqa: B023
             yield Sample(
-                id=sample_id,
-                question=str(row["question"]),
-                images=(image_ref(image, images, sample_id, image_root),),
-                target={"answers": answers},
-                meta=self.meta_from_record(row),
+                id=sample_id, question=question, images=refs, target={"answers": answers}, meta=meta, error=error
             )
 
     def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
         require_fields(record, ["answers"], f"{self.name} record {record.get('id')!r}")
-        answers = answer_strings(record["answers"])
+        answers = answer_strings(record["answers"], f"{self.name} record {record.get('id')!r}")
         if not answers:
             raise DataError(f"{self.name} record {record.get('id')!r}: 'answers' is empty")
         return {"answers": answers}

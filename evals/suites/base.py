@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 from evals.errors import DataError, UserError
+from evals.images import SampleDataError
 from evals.records import Sample, SampleRecord
 from evals.store import write_json_atomic
 from model.base import Message
@@ -130,3 +132,71 @@ def require_fields(record: dict[str, Any], names: Sequence[str], where: str) -> 
     missing = [name for name in names if name not in record]
     if missing:
         raise DataError(f"{where}: missing field(s) {', '.join(missing)}")
+
+
+# Typed reads of record fields. Records come from files made anywhere: a value of the wrong type
+# is an error naming the field, never silently turned into a string ("None", "[1, 2]").
+def _kind(value: Any) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def field_str(record: dict[str, Any], name: str, where: str, optional: bool = False) -> str | None:
+    value = record.get(name)
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise DataError(f"{where}: field '{name}' must be a string, got {_kind(value)}")
+    return value
+
+
+def field_id(record: dict[str, Any], name: str, where: str) -> str:
+    """An id: a string or a whole number (as the official files give them)."""
+    value = record.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise DataError(f"{where}: field '{name}' must be a string or a whole number, got {_kind(value)}")
+    text = str(value)
+    if not text.strip():
+        raise DataError(f"{where}: field '{name}' is empty")
+    return text
+
+
+def field_scalar(record: dict[str, Any], name: str, where: str) -> str:
+    """A short text that files sometimes store as a number (an option "5" read by pandas as 5)."""
+    value = record.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise DataError(f"{where}: field '{name}' must be a string, got {_kind(value)}")
+    return str(value)
+
+
+def field_str_list(value: Any, name: str, where: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        kinds = _kind(value) if not isinstance(value, list) else "a list with " + ", ".join(
+            sorted({_kind(item) for item in value if not isinstance(item, str)})
+        )
+        raise DataError(f"{where}: field '{name}' must be a list of strings, got {kinds}")
+    return list(value)
+
+
+def field_number(record: dict[str, Any], name: str, where: str) -> float | None:
+    """A number, a numeric string, or null."""
+    value = record.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise DataError(f"{where}: field '{name}' must be a number, got bool")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{where}: field '{name}' must be a number, got {str(value)[:40]!r}") from None
+    if not math.isfinite(number):
+        raise DataError(f"{where}: field '{name}' must be a finite number, got {value!r}")
+    return number
+
+
+def image_problem(build: Callable[[], tuple[str, ...]]) -> tuple[tuple[str, ...], str | None]:
+    """Resolve a sample's images; a problem with them (outside the dataset folder, bad bytes)
+    becomes that sample's error instead of ending the run."""
+    try:
+        return build(), None
+    except SampleDataError as exc:
+        return (), str(exc)

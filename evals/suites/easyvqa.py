@@ -16,7 +16,7 @@ from typing import Any
 from evals.errors import DataError, UserError
 from evals.metrics.exact_match import exact_match, normalize_short_answer
 from evals.records import Sample
-from evals.suites.base import Suite, require_fields
+from evals.suites.base import Suite, field_str, require_fields
 
 SHAPES = frozenset({"circle", "rectangle", "triangle"})
 
@@ -68,11 +68,13 @@ class EasyVQA(Suite):
         return {"score": exact_match(text, target["answer"]), "answer": normalize_short_answer(text)}
 
     def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        require_fields(record, ["answer"], f"easyvqa record {record.get('id')!r}")
-        return {"answer": str(record["answer"])}
+        where = f"{self.name} record {record.get('id')!r}"[:120]
+        require_fields(record, ["answer"], where)
+        return {"answer": field_str(record, "answer", where)}
 
     def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        return {"answer_type": answer_type(normalize_short_answer(str(record["answer"])))}
+        answer = record.get("answer")
+        return {"answer_type": answer_type(normalize_short_answer(answer))} if isinstance(answer, str) else {}
 
 
 SUITE = EasyVQA()

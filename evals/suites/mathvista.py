@@ -26,10 +26,18 @@ from evals.metrics.llm_extract import LLMExtractor
 from evals.metrics.mathvista import is_correct, normalize_extraction
 from evals.metrics.mathvista_extract import Extraction, extract_answer
 from evals.records import Sample, SampleRecord
-from evals.suites.base import Suite, require_fields
+from evals.suites.base import (
+    Suite,
+    field_id,
+    field_number,
+    field_scalar,
+    field_str,
+    field_str_list,
+    image_problem,
+    require_fields,
+)
 
 METADATA_KEYS = ("category", "task", "context", "grade", "skills", "language", "source")
-GOLD_KEYS = ("question_type", "answer_type", "choices", "precision", "unit")
 
 
 def extraction_path(rule: str) -> str:
@@ -42,8 +50,9 @@ def extraction_path(rule: str) -> str:
     return "official" if rule in ("empty", "direct", "quoted") else "rules"
 
 
-def _precision(value: Any) -> int | None:
-    return None if value is None or value == "" else int(float(value))
+QUESTION_TYPES = ("multi_choice", "free_form")
+ANSWER_TYPES = ("text", "integer", "float", "list")
+MAX_CHOICES = 26
 
 
 class MathVista(Suite):
@@ -71,37 +80,60 @@ class MathVista(Suite):
         image_root = (local if local.is_dir() else local.parent) if local.exists() else None
         folder = cache_root() / "images" / self.name
         rows = iter_rows(source, split, streaming=limit is not None)
-        for row in islice(rows, limit):
-            require_fields(row, ["pid", "query", "question_type", "answer_type"], f"{self.name} row {row.get('pid')!r}")
-            sample_id = str(row["pid"])
+        for number, row in enumerate(islice(rows, limit), start=1):
+            where = f"{source} ({split}) row {number}"
+            require_fields(row, ["pid", "query", "question_type", "answer_type"], where)
+            sample_id = field_id(row, "pid", where)
+            meta = self.meta_from_record(row)
             image = row.get("decoded_image") or row.get("image")
-            if image is None:
-                raise DataError(f"{self.name} row {sample_id!r} has no image")
-            target = self.target_from_row(row, hidden=split in self.hidden_splits)
-            yield Sample(
-                id=sample_id,
-                question=str(row["query"]),
-                images=(image_ref(image, folder, sample_id, image_root),),
-                target=target,
-                meta=self.meta_from_record(row),
-            )
+            try:
+                target = self.target_from_row(row, where, hidden=split in self.hidden_splits)
+                if image is None:
+                    raise DataError(f"{self.name} problem {sample_id!r} has no image")
+            except DataError as exc:
+                yield Sample(id=sample_id, question=str(row["query"])[:1000], meta=meta, error=str(exc))
+                continue
+            refs, error = image_problem(lambda: (image_ref(image, folder, sample_id, image_root),))  # noqa: B023
+            yield Sample(id=sample_id, question=target["query"], images=refs, target=target, meta=meta, error=error)
 
-    def target_from_row(self, row: dict[str, Any], hidden: bool = False) -> dict[str, Any]:
-        target = {key: row.get(key) for key in GOLD_KEYS}
-        target["precision"] = _precision(row.get("precision"))
-        target["query"] = str(row.get("query") or row.get("question") or "")
+    def target_from_row(self, row: dict[str, Any], where: str, hidden: bool = False) -> dict[str, Any]:
+        """The gold fields, each type-checked (a wrong one is a DataError naming it)."""
+        question_type = field_str(row, "question_type", where)
+        answer_type = field_str(row, "answer_type", where)
+        if question_type not in QUESTION_TYPES:
+            raise DataError(f"{where}: question_type must be one of {', '.join(QUESTION_TYPES)}, got {question_type!r}")
+        if answer_type not in ANSWER_TYPES:
+            raise DataError(f"{where}: answer_type must be one of {', '.join(ANSWER_TYPES)}, got {answer_type!r}")
+        choices = row.get("choices")
+        if choices is not None:
+            choices = field_str_list(choices, "choices", where)
+            if len(choices) > MAX_CHOICES:
+                raise DataError(f"{where}: field 'choices' holds {len(choices):,} items; at most {MAX_CHOICES}")
+        if question_type == "multi_choice" and not choices:
+            raise DataError(f"{where}: a multi_choice problem needs 'choices'")
+        precision = field_number(row, "precision", where)
+        if precision is not None and not (precision == int(precision) and 0 <= precision <= 20):
+            raise DataError(f"{where}: field 'precision' must be a whole number of decimals (0-20), got {precision}")
+        target: dict[str, Any] = {
+            "question_type": question_type,
+            "answer_type": answer_type,
+            "choices": choices,
+            "precision": None if precision is None else int(precision),
+            "unit": field_str(row, "unit", where, optional=True),
+            "query": field_str(row, "query", where, optional=True) or field_str(row, "question", where, optional=True)
+            or "",
+        }
         if not hidden:
-            require_fields(row, ["answer"], f"{self.name} record {row.get('pid', row.get('id'))!r}")
-            target["answer"] = str(row["answer"])
+            require_fields(row, ["answer"], where)
+            target["answer"] = field_scalar(row, "answer", where)
         if row.get("extraction") is not None:
-            target["extraction"] = str(row["extraction"])
+            target["extraction"] = field_scalar(row, "extraction", where)
         return target
 
     def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        require_fields(record, ["question_type", "answer_type", "answer"], f"{self.name} record {record.get('id')!r}")
-        if record["question_type"] == "multi_choice" and not record.get("choices"):
-            raise DataError(f"{self.name} record {record.get('id')!r}: a multi_choice record needs 'choices'")
-        return self.target_from_row(record)
+        where = f"{self.name} record {record.get('id')!r}"[:120]
+        require_fields(record, ["question_type", "answer_type", "answer"], where)
+        return self.target_from_row(record, where)
 
     def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
         metadata = record.get("metadata") if isinstance(record.get("metadata"), dict) else record

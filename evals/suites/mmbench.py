@@ -24,10 +24,11 @@ from typing import Any
 
 from evals.data import cache_root, image_ref, iter_rows
 from evals.errors import DataError
+from evals.images import SampleDataError
 from evals.metrics.options import extract_option
 from evals.records import Sample, SampleRecord
 from evals.store import write_json_atomic
-from evals.suites.base import Suite, require_fields
+from evals.suites.base import Suite, field_scalar, image_problem, require_fields
 
 ROTATION = 1_000_000
 LETTERS = "ABCDEFGHI"
@@ -46,6 +47,14 @@ def options_of(row: dict[str, Any]) -> dict[str, str]:
     return {letter: str(row[letter]) for letter in LETTERS if present(row.get(letter))}
 
 
+def index_of(row: dict[str, Any], where: str) -> int:
+    """A row's `index`: a whole number (TSV cells hold it as text)."""
+    value = row.get("index")
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise DataError(f"{where}: field 'index' must be a whole number, got {str(value)[:40]!r}")
+    return int(value)
+
+
 def rotate(row: dict[str, Any], shift: int) -> dict[str, Any]:
     """The row with its options moved `shift` places (option i shows option i + shift) and the
     answer letter following its text; its index is `index + shift * 1_000_000`."""
@@ -55,7 +64,7 @@ def rotate(row: dict[str, Any], shift: int) -> dict[str, Any]:
     rotated = {**row, "index": int(row["index"]) + shift * ROTATION}
     for position, letter in enumerate(letters):
         rotated[letter] = texts[(position + shift) % len(texts)]
-    if present(row.get("answer")):
+    if present(row.get("answer")) and str(row["answer"]).strip() in letters:
         old = letters.index(str(row["answer"]).strip())
         rotated["answer"] = letters[(old - shift) % len(letters)]
     return rotated
@@ -68,10 +77,17 @@ def with_rotations(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [rotate(row, shift) for row in rows for shift in range(max(1, len(options_of(row))))]
 
 
-def read_tsv(path: Path) -> Iterator[dict[str, Any]]:
+def read_tsv(path: Path) -> list[dict[str, Any]]:
     csv.field_size_limit(sys.maxsize)  # base64 images are far longer than csv's default field limit
-    with path.open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle, delimiter="\t")
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle, delimiter="\t"))
+    except FileNotFoundError:
+        raise DataError(f"no MMBench TSV at {path}") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path} is not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except (OSError, csv.Error) as exc:
+        raise DataError(f"cannot read {path} as TSV: {exc}") from None
 
 
 class MMBench(Suite):
@@ -90,12 +106,13 @@ class MMBench(Suite):
     def rows(self, source: str, split: str, limit: int | None) -> list[dict[str, Any]]:
         path = Path(source).expanduser()
         if path.suffix == ".tsv":
-            rows = list(read_tsv(path))
+            rows = read_tsv(path)
         else:
             config = None if path.exists() else "en"
             rows = list(iter_rows(source, split, config, streaming=limit is not None and not path.exists()))
         for number, row in enumerate(rows, start=1):
             require_fields(row, ["index", "question"], f"{source} row {number}")
+            row["index"] = index_of(row, f"{source} row {number}")
         if limit is not None:
             groups = list(dict.fromkeys(int(row["index"]) % ROTATION for row in rows))[:limit]
             keep = set(groups)
@@ -109,29 +126,52 @@ class MMBench(Suite):
         folder = cache_root() / "images" / self.name
         rows = self.rows(source, split, limit)
         images = {int(row["index"]): row.get("image") for row in rows}
+        seen: set[int] = set()
         for row in rows:
             index = int(row["index"])
-            image = row.get("image")
-            if isinstance(image, str) and image.isdigit() and len(image) < 12:
-                image = images.get(int(image))  # a rotated copy naming the original's image
-            if isinstance(image, str) and not Path(image).suffix:
-                image = {"bytes": _b64(image, index)}
-            options = options_of(row)
-            if len(options) < 2:
-                raise DataError(f"{self.name} question {index} has fewer than two options")
-            target: dict[str, Any] = {"options": options, "index": index, "question": str(row["question"])}
-            if present(row.get("hint")):
-                target["hint"] = str(row["hint"])
-            if split not in self.hidden_splits:
-                require_fields(row, ["answer"], f"{self.name} question {index}")
-                target["answer"] = str(row["answer"]).strip()
+            if index in seen:
+                raise DataError(f"{source}: question index {index} appears twice; each row needs its own index")
+            seen.add(index)
+            meta = self.meta_from_record(row)
+            try:
+                target = self.target_from_row(row, index, split)
+            except DataError as exc:
+                yield Sample(id=str(index), question=str(row["question"]), meta=meta, error=str(exc))
+                continue
+            refs, error = image_problem(lambda: self.image_of(row, index, images, folder, image_root))  # noqa: B023
             yield Sample(
-                id=str(index),
-                question=self.question_text(target),
-                images=(image_ref(image, folder, str(index), image_root),) if present(image) else (),
-                target=target,
-                meta=self.meta_from_record(row),
+                id=str(index), question=self.question_text(target), images=refs, target=target, meta=meta, error=error
             )
+
+    def target_from_row(self, row: dict[str, Any], index: int, split: str) -> dict[str, Any]:
+        where = f"{self.name} question {index}"
+        options = {letter: field_scalar(row, letter, where) for letter in LETTERS if present(row.get(letter))}
+        if len(options) < 2:
+            raise DataError(f"{where} has fewer than two options")
+        target: dict[str, Any] = {"options": options, "index": index, "question": field_scalar(row, "question", where)}
+        if present(row.get("hint")):
+            target["hint"] = field_scalar(row, "hint", where)
+        if split not in self.hidden_splits:
+            require_fields(row, ["answer"], where)
+            target["answer"] = field_scalar(row, "answer", where).strip()
+        return target
+
+    @staticmethod
+    def image_of(
+        row: dict[str, Any], index: int, images: dict[int, Any], folder: Path, image_root: Path | None
+    ) -> tuple[str, ...]:
+        """The question's image: base64 (TSV), the index of the row holding it (rotated TSV
+        copies), a path, or the hub's image; every question of MMBench has one."""
+        image = row.get("image")
+        if isinstance(image, str) and image.strip().isdigit() and len(image.strip()) < 12:
+            if int(image) not in images or not present(images[int(image)]):
+                raise SampleDataError(f"mmbench question {index}: its image refers to row {image}, which has none")
+            image = images[int(image)]
+        if not present(image) or (isinstance(image, str) and not image.strip()):
+            raise SampleDataError(f"mmbench question {index} has no image")
+        if isinstance(image, str) and not Path(image).suffix:
+            image = {"bytes": _b64(image, index)}
+        return (image_ref(image, folder, str(index), image_root),)
 
     @staticmethod
     def question_text(target: dict[str, Any]) -> str:
@@ -146,18 +186,20 @@ class MMBench(Suite):
         return {"score": float(correct), "answer": choice.letter, "rule": choice.rule, "unresolved": unresolved}
 
     def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        require_fields(record, ["index", "answer"], f"{self.name} record {record.get('id', record.get('index'))!r}")
-        options = options_of(record)
+        where = f"{self.name} record {record.get('id', record.get('index'))!r}"[:120]
+        require_fields(record, ["index", "answer"], where)
+        index = index_of(record, where)
+        options = {letter: field_scalar(record, letter, where) for letter in LETTERS if present(record.get(letter))}
         if len(options) < 2:
-            raise DataError(f"{self.name} record {record['index']}: needs option texts in A, B (C, D)")
-        answer = str(record["answer"]).strip()
+            raise DataError(f"{where}: needs option texts in A, B (C, D)")
+        answer = field_scalar(record, "answer", where).strip()
         if answer not in options:
-            raise DataError(f"{self.name} record {record['index']}: answer {answer!r} is not one of its options")
-        question = str(record.get("question", ""))
-        return {"options": options, "index": int(record["index"]), "answer": answer, "question": question}
+            raise DataError(f"{where}: answer {answer[:40]!r} is not one of its options")
+        question = field_scalar(record, "question", where) if "question" in record else ""
+        return {"options": options, "index": index, "answer": answer, "question": question}
 
     def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        index = int(record["index"])
+        index = index_of(record, f"{self.name} record")
         meta: dict[str, Any] = {"question": index % ROTATION, "rotation": index // ROTATION}
         if present(record.get("category")):
             meta["category"] = str(record["category"])
@@ -217,9 +259,12 @@ class MMBench(Suite):
 
 def _b64(text: str, index: int) -> bytes:
     try:
-        return base64.b64decode(text, validate=True)
+        data = base64.b64decode(text, validate=True)
     except ValueError:
-        raise DataError(f"mmbench question {index}: image is neither a path nor base64") from None
+        raise SampleDataError(f"mmbench question {index}: image is neither a path nor base64") from None
+    if not data:
+        raise SampleDataError(f"mmbench question {index}: its base64 image is empty")
+    return data
 
 
 SUITE = MMBench()

@@ -24,7 +24,7 @@ from evals.data import cache_root, image_ref, iter_rows
 from evals.errors import DataError
 from evals.metrics.mmmu import judge_multi_choice, judge_open, parse_multi_choice, parse_open
 from evals.records import Sample, SampleRecord
-from evals.suites.base import Suite, interleave_images, require_fields
+from evals.suites.base import Suite, field_id, field_str, image_problem, interleave_images, require_fields
 from model.base import Message
 
 DISCIPLINES = {
@@ -62,34 +62,65 @@ def subject_of(sample_id: str) -> str:
     return match.group(1) if match else ""
 
 
+# MMMU questions have at most 9 options (letters A-I); 26 is what letters can name at all.
+MAX_OPTIONS = 26
+MAX_LITERAL = 100_000  # characters of a list literal worth parsing; real ones are a few hundred
+
+
+def _scalars(items: list[Any], what: str) -> list[str]:
+    if not all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in items):
+        raise DataError(f"{what} must hold strings")
+    return [str(item) for item in items]
+
+
+def _literal_list(text: str, what: str) -> Any:
+    """The text of a Python list, read without running code, and only when of a sane size."""
+    if len(text) > MAX_LITERAL:
+        raise DataError(f"{what} is {len(text):,} characters long; not a real list of options")
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        raise DataError(f"{what} is not a list: {text[:60]!r}") from None
+
+
 def parse_options(value: Any) -> list[str]:
     """The hub stores options as the text of a Python list; literal_eval reads it without running code."""
     if value is None or value == "":
         return []
-    if isinstance(value, list):
-        return [str(option) for option in value]
-    try:
-        options = ast.literal_eval(str(value))
-    except (ValueError, SyntaxError):
-        raise DataError(f"options are not a list: {str(value)[:60]!r}") from None
-    if not isinstance(options, list):
-        raise DataError(f"options are not a list: {str(value)[:60]!r}")
-    return [str(option) for option in options]
+    if isinstance(value, str):
+        value = _literal_list(value, "options")
+    if not isinstance(value, list):
+        raise DataError(f"options must be a list, got {type(value).__name__}")
+    if len(value) > MAX_OPTIONS:
+        raise DataError(f"options hold {len(value):,} items; at most {MAX_OPTIONS} can be lettered")
+    return _scalars(value, "options")
 
 
 def parse_answer(value: Any) -> str | list[str]:
     """A gold answer: one string, or (for some open questions) a list of accepted strings."""
     if isinstance(value, list):
-        return [str(item) for item in value]
-    text = str(value)
-    if text.startswith("[") and text.endswith("]"):
+        return _scalars(value, "answer")
+    if not isinstance(value, str):
+        raise DataError(f"answer must be a string or a list of strings, got {type(value).__name__}")
+    if value.startswith("[") and value.endswith("]") and len(value) <= MAX_LITERAL:
         try:
-            parsed = ast.literal_eval(text)
-        except (ValueError, SyntaxError):
-            return text
-        if isinstance(parsed, list):
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return value
+        if isinstance(parsed, list) and all(isinstance(item, str | int | float) for item in parsed):
             return [str(item) for item in parsed]
-    return text
+    return value
+
+
+def parse_index2ans(value: Any, where: str) -> dict[str, str]:
+    """A predictions record's `index2ans`: letter -> option text."""
+    if not isinstance(value, dict):
+        raise DataError(f"{where}: field 'index2ans' must be an object of letter -> option, got {type(value).__name__}")
+    if len(value) > MAX_OPTIONS:
+        raise DataError(f"{where}: field 'index2ans' holds {len(value):,} options; at most {MAX_OPTIONS}")
+    if not all(isinstance(text, str | int | float) and not isinstance(text, bool) for text in value.values()):
+        raise DataError(f"{where}: field 'index2ans' must map letters to strings")
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def index_to_answer(options: Sequence[str]) -> dict[str, str]:
@@ -122,20 +153,33 @@ class MMMU(Suite):
         local = Path(source).expanduser()
         image_root = (local if local.is_dir() else local.parent) if local.exists() else None
         folder = cache_root() / "images" / self.name
-        for row in islice(self.rows(source, split, limit), limit):
-            yield self.sample(row, split, folder, image_root)
+        for number, row in enumerate(islice(self.rows(source, split, limit), limit), start=1):
+            where = f"{source} ({split}) row {number}"
+            require_fields(row, ["id", "question", "question_type"], where)
+            sample_id = field_id(row, "id", where)
+            try:
+                yield self.sample(row, split, folder, image_root)
+            except DataError as exc:
+                meta = {"subject": subject_of(sample_id), "discipline": DISCIPLINE_OF.get(subject_of(sample_id), "")}
+                yield Sample(id=sample_id, question=str(row["question"])[:1000], meta=meta, error=f"{where}: {exc}")
 
     def sample(self, row: dict[str, Any], split: str, folder: Path, image_root: Path | None) -> Sample:
-        require_fields(row, ["id", "question", "question_type"], f"{self.name} row {row.get('id', '?')!r}")
-        sample_id = str(row["id"])
-        question_type = str(row["question_type"])
+        where = f"{self.name} row {row.get('id')!r}"[:120]
+        sample_id = field_id(row, "id", where)
+        question_type = field_str(row, "question_type", where)
+        if question_type not in ("multiple-choice", "open"):
+            raise DataError(f"{where}: question_type must be 'multiple-choice' or 'open', got {question_type[:40]!r}")
         options = parse_options(row.get("options"))
-        images = tuple(
-            image_ref(row[f"image_{i}"], folder, f"{sample_id}/image_{i}", image_root)
-            for i in range(1, MAX_IMAGES + 1)
-            if row.get(f"image_{i}") is not None
+        images, error = image_problem(
+            lambda: tuple(
+                image_ref(row[f"image_{i}"], folder, f"{sample_id}/image_{i}", image_root)
+                for i in range(1, MAX_IMAGES + 1)
+                if row.get(f"image_{i}") is not None
+            )
         )
-        text = str(row["question"])
+        if error:
+            raise DataError(error)
+        text = field_str(row, "question", where)
         if question_type == "multiple-choice":
             text += "\n" + "\n".join(f"({letter}) {option}" for letter, option in index_to_answer(options).items())
         target: dict[str, Any] = {"question_type": question_type, "index2ans": index_to_answer(options)}
@@ -173,15 +217,18 @@ class MMMU(Suite):
         return {"score": float(correct), "answer": text.strip(), "parsed": values}
 
     def target_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
-        require_fields(record, ["question_type", "answer"], f"{self.name} record {record.get('id')!r}")
-        index2ans = record.get("index2ans") or index_to_answer(parse_options(record.get("options")))
-        if record["question_type"] == "multiple-choice" and not index2ans:
-            raise DataError(f"{self.name} record {record.get('id')!r}: a multiple-choice record needs 'index2ans'")
-        return {
-            "question_type": str(record["question_type"]),
-            "answer": parse_answer(record["answer"]),
-            "index2ans": {str(k): str(v) for k, v in index2ans.items()},
-        }
+        where = f"{self.name} record {record.get('id')!r}"[:120]
+        require_fields(record, ["question_type", "answer"], where)
+        question_type = field_str(record, "question_type", where)
+        if question_type not in ("multiple-choice", "open"):
+            raise DataError(f"{where}: question_type must be 'multiple-choice' or 'open', got {question_type[:40]!r}")
+        if record.get("index2ans") is not None:
+            index2ans = parse_index2ans(record["index2ans"], where)
+        else:
+            index2ans = index_to_answer(parse_options(record.get("options")))
+        if question_type == "multiple-choice" and not index2ans:
+            raise DataError(f"{where}: a multiple-choice record needs 'index2ans'")
+        return {"question_type": question_type, "answer": parse_answer(record["answer"]), "index2ans": index2ans}
 
     def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
         subject = str(record.get("subject") or subject_of(str(record.get("id", ""))))

@@ -30,13 +30,22 @@ def official_rows(folder: Path, split: str) -> Iterator[dict[str, Any]] | None:
     questions = sorted(folder.glob(f"*OpenEnded*{name}_questions.json"))
     if not questions:
         return None
+    try:
+        return _joined_rows(folder, name, questions[0])
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise DataError(
+            f"{folder}: the official VQAv2 files are not in the release's format ({type(exc).__name__}: {exc})"[:300]
+        ) from None
+
+
+def _joined_rows(folder: Path, name: str, questions_file: Path) -> Iterator[dict[str, Any]]:
     annotations = sorted(folder.glob(f"*{name}_annotations.json"))
     by_id = {}
     if annotations:
         by_id = {a["question_id"]: a for a in read_json(annotations[0]).get("annotations", [])}
     image_split = "test2015" if name.startswith("test") else name
     rows = []
-    for question in read_json(questions[0]).get("questions", []):
+    for question in read_json(questions_file).get("questions", []):
         annotation = by_id.get(question["question_id"], {})
         rows.append(
             {

@@ -80,6 +80,6 @@ def test_iter_jsonl_reports_the_bad_line(tmp_path: Path) -> None:
 def test_run_dir_paths(tmp_path: Path) -> None:
     run = RunDir(tmp_path / "run")
     assert run.read_manifest() is None
-    run.write_manifest({"schema_version": 1})
-    assert run.read_manifest() == {"schema_version": 1}
+    run.write_manifest({"schema_version": 1, "config": {}})
+    assert run.read_manifest() == {"schema_version": 1, "config": {}}
     assert run.samples_path.name == "samples.jsonl"
