@@ -13,6 +13,22 @@ from typing import Any
 RETRY_STATUS = {408, 409, 429, 500, 502, 503, 504}
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """Never follow a redirect: urllib would resend the Authorization header (the user's API key)
+    to wherever the Location points. A 3xx reply surfaces as an HTTPError instead."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def open_url(request: urllib.request.Request, timeout: float) -> Any:
+    """Every request of the project goes through here: no redirects followed."""
+    return _OPENER.open(request, timeout=timeout)
+
+
 class EndpointError(Exception):
     """The endpoint could not give an answer after the retries; the message says why."""
 
@@ -32,10 +48,16 @@ def post_json(url: str, body: dict[str, Any], timeout: float = 120.0, retries: i
     for attempt in range(max(1, retries)):
         request = urllib.request.Request(url, data=data, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with open_url(request, timeout) as response:
                 return json.load(response)
         except urllib.error.HTTPError as exc:
             reason = f"HTTP {exc.code} {exc.reason}"
+            if 300 <= exc.code < 400:
+                location = exc.headers.get("Location", "?") if exc.headers else "?"
+                reason = (
+                    f"redirected (HTTP {exc.code}) to {location[:200]}; redirects are not followed, so the key "
+                    "is sent only to the host you named: give the final address instead"
+                )
             if exc.code not in RETRY_STATUS:
                 break
         except (urllib.error.URLError, TimeoutError, OSError) as exc:

@@ -17,6 +17,11 @@ from evals.store import RunDir, SampleLog, iter_jsonl, lock_run_dir
 from evals.suites import Suite
 from evals.suites.base import field_id, field_str
 
+# Replies are scored on at most their first million characters. Real replies are a few thousand
+# (max_new_tokens bounds them); the cap keeps every scorer's time bounded on hostile input (a
+# 10 MB "reply" in a predictions file) and is recorded in the sample's scoring when it applies.
+MAX_SCORED_CHARS = 1_000_000
+
 
 def make_record(
     suite: Suite, sample: Sample, prompt: str, text: str | None, error: str | None, seconds: float
@@ -25,7 +30,9 @@ def make_record(
     answer = None
     score = None
     if error is None and text is not None:
-        scoring = suite.score(sample.target, text)
+        scoring = suite.score(sample.target, text[:MAX_SCORED_CHARS])
+        if len(text) > MAX_SCORED_CHARS:
+            scoring["scored_chars"] = MAX_SCORED_CHARS
         raw = scoring.pop("score")
         score = None if raw is None else float(raw)  # None: a probe that logs without scoring
         answer = scoring.pop("answer", None)

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from evals import http
 from evals.errors import UserError, first_line
 from evals.http import EndpointError, api_key, chat_text, post_json
 from evals.images import ImageError, open_image
@@ -94,18 +95,18 @@ class EndpointModel:
             text = chat_text(payload).strip()
         except (ImageError, EndpointError, OSError) as exc:
             return Generation(text=None, prompt=prompt, error=first_line(exc))
-        usage = payload.get("usage") or {}
-        return Generation(text=text, prompt=prompt, new_tokens=int(usage.get("completion_tokens") or 0))
+        usage = payload.get("usage") if isinstance(payload, dict) else None
+        tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
+        new_tokens = tokens if isinstance(tokens, int) and not isinstance(tokens, bool) else 0
+        return Generation(text=text, prompt=prompt, new_tokens=new_tokens)
 
 
 def first_served_model(url: str) -> str:
     headers = {"Authorization": f"Bearer {api_key()}"} if api_key() else {}
     try:
-        with urllib.request.urlopen(
-            urllib.request.Request(url.rstrip("/") + "/models", headers=headers), timeout=30
-        ) as r:
+        with http.open_url(urllib.request.Request(url.rstrip("/") + "/models", headers=headers), timeout=30) as r:
             return str(json.load(r)["data"][0]["id"])
-    except (OSError, ValueError, KeyError, IndexError) as exc:
+    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise UserError(
             f"cannot list the models of {url} ({first_line(exc)}); name one: --model endpoint:URL#MODEL_NAME"
         ) from None

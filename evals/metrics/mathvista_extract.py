@@ -25,6 +25,7 @@ Each extraction names the rule that made it, so results can report the share tak
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -71,7 +72,26 @@ _COPULA = re.compile(
     r"\b(?:is|are|was|were|be|equals?|of)\b(?:\s+(?:about|approximately|around|roughly|only|just|exactly))?\s*\$?",
     re.IGNORECASE,
 )
-_QUOTED = re.compile(r'The answer is "(.*)"\.')
+MAX_REPLY = 65_536
+_QUOTED_OPENING = 'The answer is "'
+_MAX_DIGITS = 4000  # Python refuses int() of longer digit strings; no real answer is that long
+
+
+def _quoted_answer(text: str) -> str | None:
+    """What `The answer is "(.*)"\\.` would capture, found in linear time: on the line of the first
+    opening that has one, the text up to the last '".' of that line. (The regex backtracks over
+    the rest of the line at every opening, which is quadratic on hostile replies.)"""
+    start = text.find(_QUOTED_OPENING)
+    while start != -1:
+        begin = start + len(_QUOTED_OPENING)
+        line_end = text.find("\n", begin)
+        line_end = len(text) if line_end == -1 else line_end
+        close = text.rfind('".', begin, line_end)
+        if close != -1:
+            return text[begin:close]
+        # every later opening on this line ends the line the same way: go to the next line
+        start = text.find(_QUOTED_OPENING, line_end)
+    return None
 
 
 def extract_answer(
@@ -88,13 +108,16 @@ def extract_answer(
     choices = [str(choice) for choice in choices or []]
     if question_type == "multi_choice" and text in choices:
         return Extraction(text, "direct")
-    if answer_type == "integer" and re.fullmatch(r"-?\d+", text):
+    # The rules read the answer from where replies put it, the end: past MAX_REPLY characters
+    # (real replies are under 3,000) only the last MAX_REPLY are read, so time stays bounded.
+    text = text[-MAX_REPLY:]
+    if answer_type == "integer" and re.fullmatch(r"-?\d+", text) and len(text) <= _MAX_DIGITS:
         return Extraction(str(int(text)), "direct")
     if answer_type == "float" and _as_float(text) is not None:
         return Extraction(str(float(text)), "direct")
-    quoted = _QUOTED.search(text)
-    if quoted:
-        return Extraction(quoted.group(1), "quoted")
+    quoted = _quoted_answer(text)
+    if quoted is not None:
+        return Extraction(quoted, "quoted")
     if question_type == "multi_choice":
         return _extract_choice(text, choices, question)
     if answer_type == "list":
@@ -102,16 +125,22 @@ def extract_answer(
     return _extract_number(text, question)
 
 
-def _sentence(text: str) -> str:
-    end = _SENTENCES.search(text)
-    return text[: end.start()] if end else text
+def _sentence(text: str, start: int = 0) -> str:
+    """The text from `start` to the end of its sentence."""
+    end = _SENTENCES.search(text, start)
+    return text[start : end.start()] if end else text[start:]
 
 
 def _after_last(cue: re.Pattern[str], text: str) -> str | None:
-    """The sentence after the last match of `cue` that has something after it."""
-    tails = [_sentence(text[m.end() :]).strip() for m in cue.finditer(text)]
-    tails = [tail for tail in tails if tail]
-    return tails[-1] if tails else None
+    """The sentence after the last match of `cue` that has something after it.
+
+    Searched from the last match backwards, each sentence read in place (no copies of the rest
+    of the reply), so a reply full of cues costs linear time."""
+    for match in reversed(list(cue.finditer(text))):
+        tail = _sentence(text, match.end()).strip()
+        if tail:
+            return tail
+    return None
 
 
 def answer_segments(text: str) -> list[tuple[str, str]]:
@@ -283,12 +312,12 @@ def _extract_number(text: str, question: str) -> Extraction:
 def _numbers(part: str) -> list[tuple[int, str]]:
     """(position, value) of every number in `part`: fractions, thousands, words, plain."""
     found: list[tuple[int, str]] = []
-    taken: list[range] = []
+    taken = bytearray(len(part) + 1)  # 1 where an earlier (more specific) number was found
 
     def add(start: int, end: int, value: str) -> None:
-        if any(start in span or end - 1 in span for span in taken):
+        if taken[start] or taken[end - 1]:
             return
-        taken.append(range(start, end))
+        taken[start:end] = b"\x01" * (end - start)
         found.append((start, value))
 
     for match in _LATEX_FRACTION.finditer(part):
@@ -309,7 +338,8 @@ def _blank_number(text: str, question: str) -> str | None:
     if not blank:
         return None
     words = r"\s+".join(re.escape(word) for word in blank.group(1).split())
-    found = re.findall(rf"(-?\d+(?:\.\d+)?)\s+{words}", text, re.IGNORECASE)
+    # (?<!\d): a number starts where its digits start (no rescans inside a long digit run)
+    found = re.findall(rf"(-?(?<!\d)\d+(?:\.\d+)?)\s+{words}", text, re.IGNORECASE)
     return found[-1] if found else None
 
 
@@ -328,10 +358,11 @@ def _reply_number(text: str, question: str) -> str | None:
     found = _numbers(last)
     new = [(position, value) for position, value in found if _as_float(value) not in given]
     candidates = new or found
+    positions = [position for position, _ in candidates]
     for match in _COPULA.finditer(last):
-        after = [value for position, value in candidates if match.end() <= position <= match.end() + 2]
-        if after:
-            return after[0]
+        first = bisect_left(positions, match.end())  # the first number at or after the copula
+        if first < len(positions) and positions[first] <= match.end() + 2:
+            return candidates[first][1]
     return candidates[0][1]
 
 

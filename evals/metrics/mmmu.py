@@ -26,8 +26,11 @@ _KEY_INDICATORS = ("could be ", "so ", "is ", "thus ", "therefore ", "final ", "
 _TRIVIAL_TAILS = {":", ",", ".", "!", "?", ";", "'"}
 
 _NUMBER_WITH_COMMAS = re.compile(r"-?\b\d{1,3}(?:,\d{3})+\b")
-_NUMBER_SCIENTIFIC = re.compile(r"-?\d+(?:\.\d+)?[eE][+-]?\d+")
-_NUMBER_SIMPLE = re.compile(r"-?(?:\d+\.\d+|\.\d+|\d+\b)(?![eE][+-]?\d+)(?![,\d])")
+# The official patterns, each with `(?<!\d)` before its digits: a match can never start inside a
+# run of digits when it failed at the run's start (the same end would serve both), so the found
+# numbers are the same, and a long digit run is scanned once instead of once per digit.
+_NUMBER_SCIENTIFIC = re.compile(r"-?(?<!\d)\d+(?:\.\d+)?[eE][+-]?\d+")
+_NUMBER_SIMPLE = re.compile(r"-?(?:(?<!\d)\d+\.\d+|\.\d+|(?<!\d)\d+\b)(?![eE][+-]?\d+)(?![,\d])")
 
 Normalised = str | float
 
@@ -113,9 +116,11 @@ def parse_open(response: str) -> list[Normalised]:
     keys = key_subresponses(response)
     pieces = keys + [number for key in keys for number in extract_numbers(key)]
     parsed: list[Normalised] = []
+    seen: set[Normalised] = set()  # a set beside the list: replies with many numbers stay linear
     for piece in pieces:
         for value in normalize(piece):
-            if value not in parsed:
+            if value not in seen:
+                seen.add(value)
                 parsed.append(value)
     return parsed
 

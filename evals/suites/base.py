@@ -170,8 +170,10 @@ def field_scalar(record: dict[str, Any], name: str, where: str) -> str:
 
 def field_str_list(value: Any, name: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        kinds = _kind(value) if not isinstance(value, list) else "a list with " + ", ".join(
-            sorted({_kind(item) for item in value if not isinstance(item, str)})
+        kinds = (
+            _kind(value)
+            if not isinstance(value, list)
+            else "a list with " + ", ".join(sorted({_kind(item) for item in value if not isinstance(item, str)}))
         )
         raise DataError(f"{where}: field '{name}' must be a list of strings, got {kinds}")
     return list(value)

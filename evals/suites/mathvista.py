@@ -120,7 +120,8 @@ class MathVista(Suite):
             "choices": choices,
             "precision": None if precision is None else int(precision),
             "unit": field_str(row, "unit", where, optional=True),
-            "query": field_str(row, "query", where, optional=True) or field_str(row, "question", where, optional=True)
+            "query": field_str(row, "query", where, optional=True)
+            or field_str(row, "question", where, optional=True)
             or "",
         }
         if not hidden:

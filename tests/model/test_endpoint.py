@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import evals.http
 from evals.cli import main
 from evals.errors import UserError
 from evals.store import iter_jsonl
@@ -59,7 +60,7 @@ class FakeServer:
 @pytest.fixture
 def server(monkeypatch) -> FakeServer:
     fake = FakeServer(flaky=2)
-    monkeypatch.setattr(urllib.request, "urlopen", fake)
+    monkeypatch.setattr(evals.http, "open_url", fake)
     monkeypatch.setattr(time, "sleep", lambda s: None if s > 0.5 else threading.Event().wait(s))
     return fake
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import evals.http
 from evals.cli import main
 from evals.store import iter_jsonl, read_json
 from evals.suites import get_suite
@@ -114,7 +115,7 @@ def test_llm_extraction_through_an_openai_compatible_endpoint(monkeypatch) -> No
         sent.append(json.loads(request.data))
         return FakeResponse(json.dumps({"choices": [{"message": {"content": " 4 "}}]}).encode())
 
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(evals.http, "open_url", urlopen)
     suite = get_suite("mathvista").__class__()
     suite.use_llm_extractor("http://extractor.invalid/v1", "judge")
     target = {"question_type": "free_form", "answer_type": "integer", "precision": None, "choices": None,
@@ -128,7 +129,7 @@ def test_llm_endpoint_that_fails_falls_back_to_rules(monkeypatch) -> None:
     def urlopen(request, timeout):
         raise urllib.error.URLError("connection refused")
 
-    monkeypatch.setattr(urllib.request, "urlopen", urlopen)
+    monkeypatch.setattr(evals.http, "open_url", urlopen)
     monkeypatch.setattr(time, "sleep", lambda seconds: None)
     suite = get_suite("mathvista").__class__()
     suite.use_llm_extractor("http://extractor.invalid/v1", "judge")
