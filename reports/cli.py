@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from evals.cli import PROG, OneLineParser
-from evals.errors import UserError
+from evals.images import configure_images
 
 
 def report_parser() -> OneLineParser:
@@ -18,7 +20,33 @@ def report_parser() -> OneLineParser:
     parser.add_argument("runs", nargs="+", help="run directories (or folders of them)")
     parser.add_argument("--out", type=Path, help="output file (default: report.html, or report.md with --format md)")
     parser.add_argument("--format", choices=("html", "md"), default=None, help="html (default) or md")
+    parser.add_argument(
+        "--allow-images-outside-data",
+        action="store_true",
+        help="embed thumbnails of images outside the runs' dataset folders (refused by default)",
+    )
     return parser
+
+
+def points(text: str) -> float:
+    """A number of points: finite, 0 to 100 (`nan` would make every comparison pass)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of points, got {text!r}") from None
+    if not math.isfinite(value) or not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"expected points between 0 and 100, got {text!r}")
+    return value
+
+
+def draw_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of draws, got {text!r}") from None
+    if not 100 <= value <= 100_000:
+        raise argparse.ArgumentTypeError(f"expected 100 to 100000 draws, got {value}")
+    return value
 
 
 def gate_parser() -> OneLineParser:
@@ -29,9 +57,11 @@ def gate_parser() -> OneLineParser:
     )
     parser.add_argument("--baseline", required=True, help="run directory, results.json, or a folder of runs")
     parser.add_argument("--candidate", required=True, help="run directory, results.json, or a folder of runs")
-    parser.add_argument("--max-drop", type=float, default=1.0, help="tolerated drop in points (default: 1.0)")
+    parser.add_argument(
+        "--max-drop", type=points, default=1.0, help="tolerated drop in points, 0-100 (default: 1.0)"
+    )
     parser.add_argument("--junit", type=Path, help="also write JUnit XML here")
-    parser.add_argument("--draws", type=int, default=2000, help="bootstrap draws (default: 2000)")
+    parser.add_argument("--draws", type=draw_count, default=2000, help="bootstrap draws, 100-100000 (default: 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     return parser
 
@@ -41,6 +71,7 @@ def cmd_report(argv: Sequence[str]) -> int:
     from reports.runs import load_runs
 
     args = report_parser().parse_args(argv)
+    configure_images(allow_outside=args.allow_images_outside_data)
     fmt = args.format or ("md" if args.out and args.out.suffix == ".md" else "html")
     out = args.out or Path(f"report.{fmt}")
     runs = [run for path in args.runs for run in load_runs(path)]
@@ -56,8 +87,6 @@ def cmd_gate(argv: Sequence[str]) -> int:
     from reports.runs import load_runs
 
     args = gate_parser().parse_args(argv)
-    if args.max_drop < 0:
-        raise UserError("--max-drop must be zero or more points")
     pairs = pair(load_runs(args.baseline), load_runs(args.candidate))
     verdicts = [compare(before, after, args.max_drop, args.draws, args.seed) for before, after in pairs]
     print(table(verdicts))

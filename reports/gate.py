@@ -41,8 +41,21 @@ class Verdict:
         return change
 
 
+def _one_per_suite(runs: list[Run], side: str) -> dict[str, Run]:
+    by_key: dict[str, Run] = {}
+    for run in runs:
+        if run.key in by_key:
+            raise UserError(
+                f"the {side} holds two runs of {run.key} ({by_key[run.key].root} and {run.root}); "
+                "keep one run per suite and split"
+            )
+        by_key[run.key] = run
+    return by_key
+
+
 def pair(baseline: list[Run], candidate: list[Run]) -> list[tuple[Run, Run]]:
-    by_key = {run.key: run for run in baseline}
+    _one_per_suite(candidate, "candidate")
+    by_key = _one_per_suite(baseline, "baseline")
     missing = [run.key for run in candidate if run.key not in by_key]
     extra = sorted(set(by_key) - {run.key for run in candidate})
     if missing or extra:

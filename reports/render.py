@@ -16,6 +16,8 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from evals.errors import UserError
+from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
 from reports.published import comparison, match
 from reports.runs import Run
@@ -52,22 +54,36 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return data
 
 
-def thumbnail(ref: str) -> str | None:
-    """A small JPEG of the image as a data URL, or None when it cannot be read."""
-    try:
-        from PIL import Image
+def thumbnail(ref: str, roots: list[Path]) -> str | None:
+    """A small JPEG of the image as a data URL, or None when it cannot or must not be read.
 
-        with Image.open(ref) as image:
-            image = image.convert("RGB")
-            image.thumbnail((THUMBNAIL, THUMBNAIL))
-            buffer = io.BytesIO()
-            image.save(buffer, format="JPEG", quality=80)
-    except (OSError, ValueError):
+    `samples.jsonl` is input like any other: only images inside the run's dataset folders are
+    read (never `/etc/passwd` or a symlink out), and none larger than the pixel cap."""
+    try:
+        image = open_image(str(confined(Path(ref), roots)))
+        image.thumbnail((THUMBNAIL, THUMBNAIL))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=80)
+    except (ImageError, SampleDataError, OSError, ValueError):
         return None
     return "data:image/jpeg;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
-def worst(records: list[SampleRecord], count: int = WORST_SHOWN) -> list[dict[str, Any]]:
+def image_roots(run: Run) -> list[Path]:
+    """Where the run's images may be read from: its suite's dataset folders (none when the run
+    has no manifest, as scored predictions have no images)."""
+    from evals.suites import get_suite
+
+    config = run.manifest.get("config", {})
+    try:
+        suite = get_suite(str(config.get("suite") or run.suite))
+    except UserError:
+        return []
+    data = config.get("data")
+    return suite.image_roots(data if isinstance(data, str) else None) if run.manifest else []
+
+
+def worst(records: list[SampleRecord], roots: list[Path], count: int = WORST_SHOWN) -> list[dict[str, Any]]:
     """The lowest-scored samples (errors first), for the sample browser; full marks left out."""
     imperfect = [r for r in records if r.error is not None or (r.score is not None and r.score < 1.0)]
     ordered = sorted(imperfect, key=lambda r: (r.error is None, r.score if r.score is not None else -1.0, r.id))
@@ -80,7 +96,7 @@ def worst(records: list[SampleRecord], count: int = WORST_SHOWN) -> list[dict[st
             "answer": r.answer,
             "gold": json.dumps(r.target, ensure_ascii=False)[:2000],
             "error": r.error,
-            "thumbnails": [t for t in (thumbnail(ref) for ref in r.images[:4]) if t],
+            "thumbnails": [t for t in (thumbnail(ref, roots) for ref in r.images[:4]) if t],
         }
         for r in ordered[:count]
     ]
@@ -117,7 +133,7 @@ def run_context(run: Run, with_samples: bool = True) -> dict[str, Any]:
         "column": found.column["title"] if found else None,
         "config": [(name, value) for name, path in CONFIG_FIELDS if (value := _get(run.manifest, path)) is not None],
         "chart": breakdown_chart(run) if with_samples else None,
-        "worst": worst(run.records) if with_samples else [],
+        "worst": worst(run.records, image_roots(run)) if with_samples else [],
     }
 
 

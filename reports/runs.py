@@ -7,14 +7,15 @@ subfolders are runs stands for all of them (one run per suite, as a CI baseline 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.errors import UserError
+from evals.errors import DataError, UserError
 from evals.records import SampleRecord
-from evals.store import MANIFEST, RESULTS, SAMPLES, iter_jsonl, read_json
+from evals.store import MANIFEST, RESULTS, SAMPLES, manifest_problem, read_json, read_log
 
 
 @dataclass
@@ -62,7 +63,34 @@ class Run:
         return {record.id: float(record.score or 0.0) for record in self.records}
 
 
+def results_problem(results: Any) -> str | None:
+    """What makes a results.json unusable for reports and gates (None when it is fine)."""
+    if not isinstance(results, dict):
+        return "it is not a JSON object"
+    for name in ("suite", "split"):
+        if not isinstance(results.get(name), str):
+            return f"'{name}' is missing or not a string"
+    if not _finite_or_none(results.get("score")):
+        return f"'score' is {results.get('score')!r}, not a finite number"
+    breakdowns = results.get("breakdowns", {})
+    if not isinstance(breakdowns, dict):
+        return "'breakdowns' is not an object"
+    for key, groups in breakdowns.items():
+        cells = groups.values() if isinstance(groups, dict) else [None]
+        if not all(isinstance(c, dict) and _finite_or_none(c.get("score")) for c in cells):
+            return f"breakdown '{str(key)[:40]}' is not groups of scores"
+    return None
+
+
+def _finite_or_none(value: Any) -> bool:
+    if value is None:
+        return True
+    return not isinstance(value, bool) and isinstance(value, int | float) and math.isfinite(value)
+
+
 def load_run(path: str | Path) -> Run:
+    """A run as reports and gates read it: every file checked, nothing in the folder changed
+    (a torn last line of a run still being written is left out, not cut)."""
     path = Path(path)
     root = path.parent if path.name == RESULTS else path
     if not (root / RESULTS).is_file():
@@ -70,8 +98,19 @@ def load_run(path: str | Path) -> Run:
     if not (root / SAMPLES).is_file():
         raise UserError(f"{root} has {RESULTS} but no {SAMPLES}; reports and gates need the per-sample log")
     results = read_json(root / RESULTS)
-    records = [SampleRecord.from_json(row) for _, row in iter_jsonl(root / SAMPLES)]
+    problem = results_problem(results)
+    if problem:
+        raise DataError(f"{root / RESULTS} is damaged ({problem}); re-score the run to rewrite it")
+    records, _, _ = read_log(root / SAMPLES, SampleRecord.parse)
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:
+            raise DataError(f"{root / SAMPLES} holds sample id {record.id!r} twice; each sample must be logged once")
+        seen.add(record.id)
     manifest = read_json(root / MANIFEST) if (root / MANIFEST).is_file() else {}
+    problem = manifest_problem(manifest) if manifest else None
+    if problem:
+        raise DataError(f"{root / MANIFEST} is damaged ({problem})")
     return Run(root=root, results=results, records=records, manifest=manifest)
 
 

@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
-import html
 import io
+import re
 from typing import Any
+
+# ASCII punctuation that means something to CommonMark / GitHub Markdown inline: links and
+# images ([ ] !; without a "[" no "(...)" is a link), raw HTML and autolinks (< >), entities (&),
+# emphasis, code, tables (|), strikethrough (~) and GitHub's math ($). CommonMark lets any of them
+# be escaped with a backslash, which renders the character itself: no HTML entities in the
+# Markdown source, no live link or image in what it renders to.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]!<>&|~$])")
 
 
 def md(value: Any) -> str:
-    """Text safe inside Markdown (and its tables): HTML entities escaped, pipes escaped, one line."""
-    return html.escape(str(value)).replace("|", "\\|").replace("\n", " ")
+    """Untrusted text made inert inside Markdown (and its tables), on one line."""
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def pyplot() -> Any:
-    """matplotlib's pyplot on the file-only backend (no display needed)."""
+    """matplotlib's pyplot on the file-only backend (no display needed), with labels taken as
+    plain text: a group named `$\\foo{x}$` must not be parsed as mathtext (it would crash)."""
     import matplotlib
 
     matplotlib.use("Agg")
+    matplotlib.rcParams["text.parse_math"] = False
+    matplotlib.rcParams["text.usetex"] = False
     import matplotlib.pyplot as plt
 
     return plt

@@ -43,6 +43,17 @@ class Suite:
         """The split's samples in the benchmark's order; `data` overrides where they come from."""
         raise NotImplementedError
 
+    def image_roots(self, data: str | None) -> list[Path]:
+        """The folders this suite's images may come from: a local dataset's folder and the cache
+        of images that datasets embed. Reports embed thumbnails only from these."""
+        from evals.data import cache_root
+
+        roots = [cache_root() / "images" / self.name]
+        local = Path(data).expanduser() if data else None
+        if local is not None and local.exists():
+            roots.append(local if local.is_dir() else local.parent)
+        return roots
+
     def prompt(self, sample: Sample, instruction: str | None = None, images_first: bool = False) -> list[Message]:
         """Idefics2 evaluation format: the images in benchmark order, the question, the instruction.
 

@@ -64,6 +64,9 @@ class EasyVQA(Suite):
                 meta={"answer_type": answer_type(answer), "image_id": image_id},
             )
 
+    def image_roots(self, data: str | None) -> list[Path]:
+        return [data_dir()]
+
     def score(self, target: dict[str, Any], text: str) -> dict[str, Any]:
         return {"score": exact_match(text, target["answer"]), "answer": normalize_short_answer(text)}
 
