@@ -22,6 +22,7 @@ from typing import Any
 from evals.errors import DataError, UserError, first_line
 from evals.images import ImageError
 from evals.records import Sample
+from evals.store import read_log as store_read_log
 from evals.store import write_json_atomic
 from model.base import Model, OutOfMemory, Request
 
@@ -112,26 +113,19 @@ def rank_requests(sample: Sample, attribute: str) -> tuple[Request, list[str], l
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    """The logged predictions; a last line torn by a crash is cut off, so the rerun redoes it."""
-    if not path.exists():
-        return []
-    lines = path.read_bytes().split(b"\n")
-    rows: list[dict[str, Any]] = []
-    kept = 0
-    for number, line in enumerate(lines):
-        if not line.strip():
-            continue
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:
-            if number < len(lines) - 1 and any(rest.strip() for rest in lines[number + 1 :]):
-                raise DataError(f"{path}: line {number + 1} is not JSON") from None
-            break
-        kept += len(line) + 1
-    if kept < len(path.read_bytes()):
+    """The logged predictions; a last line torn by a crash is cut off, so the rerun redoes it.
+    A bad line elsewhere stops with an error naming it (nothing is dropped)."""
+    rows, good_end, torn = store_read_log(path, _prediction_row)
+    if torn:
         with path.open("r+b") as handle:
-            handle.truncate(kept)
+            handle.truncate(good_end)
     return rows
+
+
+def _prediction_row(row: dict[str, Any], where: str) -> dict[str, Any]:
+    if not isinstance(row.get("id"), str):
+        raise DataError(f"{where} is not a logged prediction (no string 'id')")
+    return row
 
 
 def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool = True) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from pathlib import Path
 from evals.cli import PROG, OneLineParser, add_model_options, execute_run, run_config
 from evals.config import model_slug
 from evals.errors import UserError
+from evals.images import configure_images
 from evals.records import Sample
-from evals.store import iter_jsonl, read_json, write_json_atomic
+from evals.store import iter_jsonl, lock_run_dir, read_json, write_json_atomic
 
 USAGE = f"""usage: {PROG} bias run --dataset fairface|stablebias|PATH [--model M] [options]
        {PROG} bias analyze --generations FILE_OR_RUN --out DIR [options]
@@ -137,13 +138,19 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
 
     probe = BiasProbe(args.dataset, prompts=["resume"])
     split = args.split or probe.default_split
+    configure_images(allow_outside=args.allow_images_outside_data, max_pixels=args.max_image_pixels)
     samples = list(probe.load(split, args.limit))  # one prompt, so one sample per image
-    if args.overwrite and (args.out / "predictions.jsonl").exists():
-        (args.out / "predictions.jsonl").unlink()
-    config = run_config(args, probe, split, str(args.out), args.dataset)
-    print(f"loading model {args.model} ...", file=sys.stderr)
-    model = load_model(config)
-    return run_probe(model, [_image_sample(s) for s in samples], args.out, progress=not args.no_progress)
+    with lock_run_dir(args.out):
+        if args.overwrite and (args.out / "predictions.jsonl").exists():
+            (args.out / "predictions.jsonl").unlink()
+        config = run_config(args, probe, split, str(args.out), args.dataset)
+        print(f"loading model {args.model} ...", file=sys.stderr)
+        model = load_model(config)
+        usable = [_image_sample(s) for s in samples if s.error is None]
+        for sample in samples:
+            if sample.error is not None:
+                print(f"  skipped {sample.meta.get('image_id', sample.id)}: {sample.error}", file=sys.stderr)
+        return run_probe(model, usable, args.out, progress=not args.no_progress)
 
 
 def _image_sample(sample: Sample) -> Sample:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.errors import DataError, UserError, first_line
-from evals.images import SampleDataError, confined
+from evals.images import POLICY, SampleDataError, confined, is_within
 from evals.store import iter_jsonl, read_json
 
 
@@ -50,6 +50,8 @@ def iter_rows(source: str, split: str, config: str | None = None, streaming: boo
 def _iter_local(path: Path, split: str) -> Iterator[dict[str, Any]]:
     if path.is_dir():
         files = sorted(path.glob(f"**/{split}*.parquet")) or sorted(path.glob(f"**/{split}*.json*"))
+        # a symlink in the dataset's folder must not lead the reads elsewhere
+        files = [file for file in files if is_within(file, path) or POLICY.allow_outside]
     else:
         files = [path]
     if not files:

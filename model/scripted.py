@@ -35,6 +35,8 @@ class ScriptedModel:
             text = file.read_text(encoding="utf-8")
         except OSError as exc:
             raise DataError(f"cannot read script {path}: {exc.strerror}") from None
+        except UnicodeDecodeError:
+            raise DataError(f"script {path} is not UTF-8 text") from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError:

@@ -12,7 +12,7 @@ from typing import Any, ClassVar
 from evals.data import cache_root, image_ref, iter_rows
 from evals.errors import DataError, UserError
 from evals.records import Sample, SampleRecord
-from evals.suites.base import Suite, field_id, field_scalar, image_problem, require_fields
+from evals.suites.base import Suite, field_id, field_scalar, image_problem, require_fields, short_text
 
 
 def answer_strings(value: Any, where: str = "record") -> list[str]:
@@ -26,7 +26,7 @@ def answer_strings(value: Any, where: str = "record") -> list[str]:
         text = item.get("answer") if isinstance(item, dict) else item
         if not isinstance(text, str):
             raise DataError(f"{where}: field 'answers' must hold strings (or {{'answer': string}}), got {item!r}"[:300])
-        answers.append(text)
+        answers.append(short_text(text, "answers", where))
     return answers
 
 

@@ -145,6 +145,18 @@ def require_fields(record: dict[str, Any], names: Sequence[str], where: str) -> 
         raise DataError(f"{where}: missing field(s) {', '.join(missing)}")
 
 
+# Gold answers, choices and options are short in every benchmark (DocVQA answers, MathVista
+# choices: tens of characters). Longer ones are refused, which keeps every scorer's time bounded:
+# edit distances to a gold string cost its length times the reply's.
+MAX_GOLD_CHARS = 20_000
+
+
+def short_text(text: str, name: str, where: str) -> str:
+    if len(text) > MAX_GOLD_CHARS:
+        raise DataError(f"{where}: field '{name}' holds {len(text):,} characters; at most {MAX_GOLD_CHARS:,}")
+    return text
+
+
 # Typed reads of record fields. Records come from files made anywhere: a value of the wrong type
 # is an error naming the field, never silently turned into a string ("None", "[1, 2]").
 def _kind(value: Any) -> str:

@@ -24,7 +24,15 @@ from evals.data import cache_root, image_ref, iter_rows
 from evals.errors import DataError
 from evals.metrics.mmmu import judge_multi_choice, judge_open, parse_multi_choice, parse_open
 from evals.records import Sample, SampleRecord
-from evals.suites.base import Suite, field_id, field_str, image_problem, interleave_images, require_fields
+from evals.suites.base import (
+    Suite,
+    field_id,
+    field_str,
+    image_problem,
+    interleave_images,
+    require_fields,
+    short_text,
+)
 from model.base import Message
 
 DISCIPLINES = {
@@ -70,7 +78,7 @@ MAX_LITERAL = 100_000  # characters of a list literal worth parsing; real ones a
 def _scalars(items: list[Any], what: str) -> list[str]:
     if not all(isinstance(item, str | int | float) and not isinstance(item, bool) for item in items):
         raise DataError(f"{what} must hold strings")
-    return [str(item) for item in items]
+    return [short_text(str(item), what, "record") for item in items]
 
 
 def _literal_list(text: str, what: str) -> Any:
@@ -102,6 +110,7 @@ def parse_answer(value: Any) -> str | list[str]:
         return _scalars(value, "answer")
     if not isinstance(value, str):
         raise DataError(f"answer must be a string or a list of strings, got {type(value).__name__}")
+    short_text(value, "answer", "record")
     if value.startswith("[") and value.endswith("]") and len(value) <= MAX_LITERAL:
         try:
             parsed = ast.literal_eval(value)
@@ -120,7 +129,7 @@ def parse_index2ans(value: Any, where: str) -> dict[str, str]:
         raise DataError(f"{where}: field 'index2ans' holds {len(value):,} options; at most {MAX_OPTIONS}")
     if not all(isinstance(text, str | int | float) and not isinstance(text, bool) for text in value.values()):
         raise DataError(f"{where}: field 'index2ans' must map letters to strings")
-    return {str(k): str(v) for k, v in value.items()}
+    return {str(k): short_text(str(v), "index2ans", where) for k, v in value.items()}
 
 
 def index_to_answer(options: Sequence[str]) -> dict[str, str]:
