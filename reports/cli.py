@@ -57,9 +57,7 @@ def gate_parser() -> OneLineParser:
     )
     parser.add_argument("--baseline", required=True, help="run directory, results.json, or a folder of runs")
     parser.add_argument("--candidate", required=True, help="run directory, results.json, or a folder of runs")
-    parser.add_argument(
-        "--max-drop", type=points, default=1.0, help="tolerated drop in points, 0-100 (default: 1.0)"
-    )
+    parser.add_argument("--max-drop", type=points, default=1.0, help="tolerated drop in points, 0-100 (default: 1.0)")
     parser.add_argument("--junit", type=Path, help="also write JUnit XML here")
     parser.add_argument("--draws", type=draw_count, default=2000, help="bootstrap draws, 100-100000 (default: 2000)")
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")

@@ -102,7 +102,7 @@ def test_item09_scorers_stay_bounded_on_ten_megabyte_replies(suite: str, target:
 
     scorer = get_suite(suite)
     sample = Sample(id="x", question="q", target=target)
-    for unit in ("the answer is 1/2 ", "1.", "The answer is \"", "is 1 ", "1" * 50):
+    for unit in ("the answer is 1/2 ", "1.", 'The answer is "', "is 1 ", "1" * 50):
         reply = unit * (10_000_000 // len(unit))
         started = time.perf_counter()
         make_record(scorer, sample, "", reply, None, 0.0)
@@ -192,6 +192,7 @@ def test_item12_null_gold_answers_are_rejected_in_every_suite(tmp_path: Path, ca
 
 def _malformed(tmp_path: Path) -> list[tuple[str, list[str], str]]:
     """(name, score arguments, a word the error must hold) for the malformed inputs of item 13."""
+
     def lines(name: str, *objects: object, raw: bytes | None = None) -> str:
         path = tmp_path / name
         path.write_bytes(raw if raw is not None else b"".join(json.dumps(o).encode() + b"\n" for o in objects))

@@ -16,8 +16,10 @@ def scored_run(root: Path, capsys, scores: dict[str, float], suite: str = "easyv
     root.parent.mkdir(parents=True, exist_ok=True)
     predictions = root.with_suffix(".jsonl")
     predictions.write_text(
-        "".join(json.dumps({"id": i, "prediction": "red" if s else "blue", "answer": "red"}) + "\n"
-                for i, s in scores.items())  # fmt: skip
+        "".join(
+            json.dumps({"id": i, "prediction": "red" if s else "blue", "answer": "red"}) + "\n"
+            for i, s in scores.items()
+        )  # fmt: skip
     )
     args = ["score", "--suite", suite, "--predictions", str(predictions), "--out", str(root), "--split", "test"]
     assert cli(capsys, *args).code == 0
