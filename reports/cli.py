@@ -28,25 +28,20 @@ def report_parser() -> OneLineParser:
     return parser
 
 
-def points(text: str) -> float:
-    """A number of points: finite, 0 to 100 (`nan` would make every comparison pass)."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of points, got {text!r}") from None
-    if not math.isfinite(value) or not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"expected points between 0 and 100, got {text!r}")
-    return value
+def bounded(kind: type, low: float, high: float, what: str):  # type: ignore[no-untyped-def]
+    """An argparse type: a finite `kind` (int or float) from `low` to `high` (a `nan` max-drop
+    would make every comparison pass; zero draws would make no interval at all)."""
 
+    def parse(text: str) -> float | int:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not math.isfinite(value) or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"expected {what} from {low:g} to {high:g}, got {text!r}")
+        return value
 
-def draw_count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of draws, got {text!r}") from None
-    if not 100 <= value <= 100_000:
-        raise argparse.ArgumentTypeError(f"expected 100 to 100000 draws, got {value}")
-    return value
+    return parse
 
 
 def gate_parser() -> OneLineParser:
@@ -57,9 +52,19 @@ def gate_parser() -> OneLineParser:
     )
     parser.add_argument("--baseline", required=True, help="run directory, results.json, or a folder of runs")
     parser.add_argument("--candidate", required=True, help="run directory, results.json, or a folder of runs")
-    parser.add_argument("--max-drop", type=points, default=1.0, help="tolerated drop in points, 0-100 (default: 1.0)")
+    parser.add_argument(
+        "--max-drop",
+        type=bounded(float, 0, 100, "points"),
+        default=1.0,
+        help="tolerated drop in points, 0-100 (default: 1.0)",
+    )
     parser.add_argument("--junit", type=Path, help="also write JUnit XML here")
-    parser.add_argument("--draws", type=draw_count, default=2000, help="bootstrap draws, 100-100000 (default: 2000)")
+    parser.add_argument(
+        "--draws",
+        type=bounded(int, 100, 100_000, "a number of draws"),
+        default=2000,
+        help="bootstrap draws, 100-100000 (default: 2000)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
     return parser
 

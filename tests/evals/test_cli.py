@@ -1,10 +1,8 @@
 """The command line, in-process for speed and as a real process where kill -9 matters."""
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,20 +10,13 @@ import pytest
 
 from evals.cli import main
 from evals.store import iter_jsonl, read_json
+from tests.hostile import spawn
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    return subprocess.Popen(
-        [sys.executable, "-m", "evals", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+    return spawn(*args)
 
 
 def logged_ids(out: Path) -> list[str]:

@@ -8,7 +8,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 
@@ -82,18 +84,26 @@ def test_item03_a_second_process_on_the_same_out_is_refused(finished_run, capsys
     assert cli(capsys, *run_args(data, out)).code == 0  # released on exit
 
 
-def test_item03_two_real_processes_leave_each_id_once(tmp_path: Path) -> None:
-    data = docvqa_data(tmp_path / "data", n=8)
+def slow_run(tmp_path: Path, n: int, delay: float, ready: Callable[[Path], bool]) -> tuple[list[str], Popen, Path]:
+    """A real process running a slow scripted model (one sample a call), once `ready(out)`."""
+    data = docvqa_data(tmp_path / "data", n=n)
     script = tmp_path / "slow.json"
-    script.write_text(json.dumps({"default": "x", "delay": 0.4}))
+    script.write_text(json.dumps({"default": "x", "delay": delay}))
     out = tmp_path / "run"
     args = run_args(data, out, "--batch-size", "1")
     args[args.index("scripted")] = f"scripted:{script}"
-    first = spawn(*args)
+    process = spawn(*args)
     deadline = time.time() + 60
-    while not (out / ".lock").exists() or not (out / ".lock").read_text():
-        assert time.time() < deadline and first.poll() is None
+    while not ready(out):
+        assert time.time() < deadline and process.poll() is None
         time.sleep(0.05)
+    return args, process, out
+
+
+def test_item03_two_real_processes_leave_each_id_once(tmp_path: Path) -> None:
+    args, first, out = slow_run(
+        tmp_path, 8, 0.4, lambda out: (out / ".lock").exists() and bool((out / ".lock").read_text())
+    )
     second = spawn(*args)
     _, err = second.communicate(timeout=60)
     assert second.returncode == 2 and "in use by another idefics2-eval process" in err
@@ -123,17 +133,9 @@ def test_item05_a_damaged_manifest_says_what_happened_and_what_to_run(finished_r
 
 
 def test_item06_sigterm_is_handled_like_ctrl_c(tmp_path: Path) -> None:
-    data = docvqa_data(tmp_path / "data", n=40)
-    script = tmp_path / "slow.json"
-    script.write_text(json.dumps({"default": "x", "delay": 0.2}))
-    out = tmp_path / "run"
-    args = run_args(data, out, "--batch-size", "1")
-    args[args.index("scripted")] = f"scripted:{script}"
-    process = spawn(*args)
-    deadline = time.time() + 60
-    while not (out / "samples.jsonl").exists() or len(log_lines(out)) < 3:
-        assert time.time() < deadline and process.poll() is None
-        time.sleep(0.05)
+    _, process, out = slow_run(
+        tmp_path, 40, 0.2, lambda out: (out / "samples.jsonl").exists() and len(log_lines(out)) >= 3
+    )
     process.send_signal(signal.SIGTERM)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 143

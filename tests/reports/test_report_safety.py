@@ -19,7 +19,7 @@ def scored_run(root: Path, capsys, scores: dict[str, float], suite: str = "easyv
         "".join(
             json.dumps({"id": i, "prediction": "red" if s else "blue", "answer": "red"}) + "\n"
             for i, s in scores.items()
-        )  # fmt: skip
+        )
     )
     args = ["score", "--suite", suite, "--predictions", str(predictions), "--out", str(root), "--split", "test"]
     assert cli(capsys, *args).code == 0
