@@ -77,7 +77,7 @@ def cmd_bench(argv: Sequence[str]) -> int:
             requests = bench.docvqa_shaped(folder, args.limit or 64, args.new_tokens)
         else:
             requests = suite_requests(args, config)
-        sizes = [int(size) for size in csv_list(args.batch_sizes)]
+        sizes = batch_sizes(args.batch_sizes)
         rows = bench.throughput(model, requests, sizes, args.workers)
         report.update(kind="throughput", workload=args.workload if args.workload == "docvqa" else args.suite,
                       model_settings=model.describe(), rows=rows)  # fmt: skip
@@ -97,3 +97,14 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     print("  ".join(c.ljust(widths[c]) for c in columns))
     for row in rows:
         print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+def batch_sizes(text: str) -> list[int]:
+    """`--batch-sizes 1,8,32`: whole numbers of at least 1."""
+    try:
+        sizes = [int(size) for size in csv_list(text)]
+    except ValueError:
+        raise UserError(f"--batch-sizes takes whole numbers separated by commas, got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise UserError(f"--batch-sizes must be at least 1 each, got {text!r}")
+    return sizes

@@ -39,14 +39,20 @@ class ScriptedModel:
             raise DataError(f"script {path} is not UTF-8 text") from None
         try:
             data = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             data = None
         if isinstance(data, dict) and "id" not in data:  # a one-line JSONL file is valid JSON too
+            answers, errors = data.get("answers", {}), data.get("errors", {})
+            delay, default = data.get("delay", 0.0), data.get("default", "yes")
+            if not isinstance(answers, dict) or not isinstance(errors, dict) or not isinstance(default, str):
+                raise DataError(f"script {path}: 'answers' and 'errors' must be objects of id -> text, 'default' text")
+            if isinstance(delay, bool) or not isinstance(delay, int | float) or not 0 <= delay <= 60:
+                raise DataError(f"script {path}: 'delay' must be a number of seconds from 0 to 60")
             return cls(
-                answers={str(k): str(v) for k, v in data.get("answers", {}).items()},
-                default=str(data.get("default", "yes")),
-                errors={str(k): str(v) for k, v in data.get("errors", {}).items()},
-                delay=float(data.get("delay", 0.0)),
+                answers={str(k): str(v) for k, v in answers.items()},
+                default=default,
+                errors={str(k): str(v) for k, v in errors.items()},
+                delay=float(delay),
                 name=f"scripted:{path}",
             )
         answers: dict[str, str] = {}

@@ -284,3 +284,20 @@ def test_item14_a_reused_question_id_is_reported_not_dropped(tmp_path: Path, cap
     results = read_json(out / "results.json")
     assert results["n"] == 4 and results["n_errors"] == 1
     assert "used for two different questions" in records(out)["0#duplicate-row-4"]["error"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        (["bench", "--model", "scripted", "--batch-sizes", "0"], "--batch-sizes"),
+        (["bench", "--model", "scripted", "--batch-sizes", "x,8"], "--batch-sizes"),
+        (["--suite", "easyvqa", "--model", "scripted:{script}", "--limit", "2"], "must be objects"),
+    ],
+)
+def test_item13_siblings_bench_sizes_and_scripts_are_one_line_errors(tmp_path: Path, capsys, argv, word) -> None:
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"answers": [1, 2]}))
+    argv = [arg.replace("{script}", str(script)) for arg in argv]
+    assert_one_line_error(
+        cli(capsys, *argv, "--out", str(tmp_path / "o")) if argv[0] != "bench" else cli(capsys, *argv), word
+    )
