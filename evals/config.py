@@ -57,6 +57,7 @@ class RunConfig:
     trust_remote_code: bool = False
     allow_outside_images: bool = False  # read image paths that leave the dataset's folder
     max_image_pixels: int = DEFAULT_MAX_PIXELS  # larger images are per-sample errors
+    ignore_memory_check: bool = False  # build a model even where it is estimated not to fit
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

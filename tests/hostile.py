@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from evals.cli import main
+from cli import main
 from tests.conftest import make_png
 
 REPO = Path(__file__).resolve().parents[1]

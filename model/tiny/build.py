@@ -4,12 +4,16 @@ The checkpoint is a real `Idefics2ForConditionalGeneration` of a few MB, so that
 default (`--model tiny`) exercises exactly the code path of the 8B model. This script makes the
 randomly initialised starting point from a fixed seed; training on easy-VQA is a separate step.
 
-    python -m model.tiny.build [--out DIR]
+    python -m model.tiny.build [--out DIR]        (default: ./tiny-idefics2-build)
+
+The bundled checkpoint inside the package is replaced only with `--replace-bundled`: a random
+starting point there would make `--model tiny` score 0 until a `git checkout`.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 CHECKPOINT_DIR = Path(__file__).resolve().parent / "checkpoint"
@@ -157,11 +161,35 @@ def build(out: Path = CHECKPOINT_DIR) -> Path:
     return out
 
 
+def output_folder(out: Path, replace_bundled: bool) -> Path:
+    """Where a build or training run may write: anywhere but the bundled checkpoint, unless the
+    user says so (exit 2 with one line otherwise)."""
+    if replace_bundled:
+        return CHECKPOINT_DIR
+    if out.resolve() == CHECKPOINT_DIR.resolve():
+        print(
+            f"error: {out} is the bundled checkpoint that --model tiny loads; pass --replace-bundled "
+            "to overwrite it, or another --out",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    return out
+
+
+def add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument("--out", type=Path, default=Path(default), help=f"checkpoint folder (default: ./{default})")
+    parser.add_argument(
+        "--replace-bundled",
+        action="store_true",
+        help=f"write into the package's bundled checkpoint ({CHECKPOINT_DIR}) instead of --out",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=CHECKPOINT_DIR, help="checkpoint folder (default: bundled)")
+    add_output_options(parser, "tiny-idefics2-build")
     args = parser.parse_args()
-    print(f"wrote {build(args.out)}")
+    print(f"wrote {build(output_folder(args.out, args.replace_bundled))}")
 
 
 if __name__ == "__main__":

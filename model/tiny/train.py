@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from model.tiny.build import CHECKPOINT_DIR, build
+from model.tiny.build import add_output_options, build, output_folder
 
 INSTRUCTION = "Answer the question using a single word or phrase."
 HELD_OUT_IMAGES = 200
@@ -240,15 +240,16 @@ def train(config: TrainConfig, out: Path) -> dict[str, Any]:
 def main() -> None:
     defaults = TrainConfig()
     parser = argparse.ArgumentParser(description="Train the bundled tiny Idefics2 on easy-VQA (CPU).")
-    parser.add_argument("--out", type=Path, default=CHECKPOINT_DIR, help="checkpoint folder (default: bundled)")
+    add_output_options(parser, "tiny-idefics2-trained")
     for name, value in asdict(defaults).items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(value), default=value)
     args = parser.parse_args()
     config = TrainConfig(**{name: getattr(args, name) for name in asdict(defaults)})
-    args.out.mkdir(parents=True, exist_ok=True)
-    record = train(config, args.out)
+    out = output_folder(args.out, args.replace_bundled)
+    out.mkdir(parents=True, exist_ok=True)
+    record = train(config, out)
     print(
-        f"wrote {args.out} in {record['seconds'] / 60:.1f} min; "
+        f"wrote {out} in {record['seconds'] / 60:.1f} min; "
         f"held-out accuracy {record['history'][-1]['held_out_accuracy']:.2f}%"
     )
 

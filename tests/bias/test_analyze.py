@@ -10,7 +10,7 @@ import pytest
 from bias.analyze import analyze, load_generations
 from bias.tfidf import TfidfSettings
 from bias.toxicity import get_classifier
-from evals.cli import main
+from cli import main
 from evals.errors import UserError
 from tests.bias.test_tfidf import planted_generations
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cli import main
+from cli import main
 from model import TINY_CHECKPOINT
 
 

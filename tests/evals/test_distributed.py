@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cli import main
+from cli import main
 from evals.distributed import Shard
 from evals.store import iter_jsonl, read_json
 

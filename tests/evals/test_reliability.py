@@ -148,7 +148,7 @@ def test_item06_sigterm_is_handled_like_ctrl_c(tmp_path: Path) -> None:
 def test_item06_ctrl_c_after_the_results_print_is_quiet(tmp_path: Path) -> None:
     # A library's exit handler still running when Ctrl-C comes (here: one that sleeps).
     code = (
-        "import atexit, sys, time; from evals.cli import main; atexit.register(time.sleep, 5); "
+        "import atexit, sys, time; from cli import main; atexit.register(time.sleep, 5); "
         "sys.argv = ['idefics2-eval', 'list']; sys.exit(main())"
     )
     process = subprocess.Popen(

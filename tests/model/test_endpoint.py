@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import evals.http
-from evals.cli import main
+from cli import main
 from evals.errors import UserError
 from evals.store import iter_jsonl
 from model.base import Request

@@ -5,7 +5,7 @@ import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from evals.cli import main
+from cli import main
 
 ANSWERS = ["red", "blue", "green", "circle", "triangle", "yes", "no"]
 

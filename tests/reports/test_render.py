@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cli import main
+from cli import main
 from evals.store import write_json_atomic
 
 ATTACKS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]

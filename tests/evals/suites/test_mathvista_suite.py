@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import evals.http
-from evals.cli import main
+from cli import main
 from evals.store import iter_jsonl, read_json
 from evals.suites import get_suite
 from tests.conftest import make_png

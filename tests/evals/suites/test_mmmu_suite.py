@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cli import main
+from cli import main
 from evals.store import iter_jsonl, read_json
 from evals.suites import get_suite
 from tests.helpers import png_bytes, write_parquet

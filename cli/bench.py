@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from evals.cli import PROG, OneLineParser, add_model_options, run_config
+from cli.options import PROG, OneLineParser, add_model_options, run_config
 from evals.data import cache_root
 from evals.errors import UserError
 

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from evals.cli import PROG, OneLineParser, add_model_options, execute_run, run_config
+from cli.options import PROG, OneLineParser, add_model_options, run_config
+from cli.running import execute_run
 from evals.config import model_slug
 from evals.errors import UserError
 from evals.images import configure_images

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from evals.cli import PROG, OneLineParser
+from cli.options import PROG, OneLineParser
 from evals.images import configure_images
 
 

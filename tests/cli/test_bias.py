@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from evals.cli import main
+from cli import main
 from evals.store import iter_jsonl, read_json
 from tests.conftest import make_png
 

@@ -1,0 +1,117 @@
+"""Running a suite from the command line and printing its results: shared by `run` and `bias run`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from cli.options import PROG
+from evals.errors import UserError
+from evals.signals import exit_code_of, interruption
+
+
+def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool = False) -> int:
+    from tqdm import tqdm
+
+    from evals.images import configure_images
+    from evals.runner import run_suite
+    from model import load_model
+
+    configure_images(allow_outside=config.allow_outside_images, max_pixels=config.max_image_pixels)
+    samples = list(suite.load(config.split, config.limit, config.data))
+    if not samples:
+        raise UserError(f"{suite.name}/{config.split} has no samples to run")
+
+    def load() -> Any:
+        print(f"loading model {config.model} ...", file=sys.stderr)
+        return load_model(config)
+
+    bars: list[tqdm] = []
+
+    def on_start(todo: int, resumed: int) -> None:
+        if resumed:
+            print(f"continuing {config.out}: {resumed} samples already logged", file=sys.stderr)
+        # On a terminal the bar redraws every second; in a log file a line every 30 s is enough.
+        interval = 1.0 if sys.stderr.isatty() else 30.0
+        bars.append(
+            tqdm(
+                total=todo,
+                unit="sample",
+                desc=suite.name,
+                disable=not progress,
+                mininterval=interval,
+                dynamic_ncols=True,
+            )
+        )
+
+    try:
+        outcome = run_suite(
+            config,
+            suite,
+            load,
+            samples,
+            on_progress=lambda n: bars[0].update(n),
+            on_start=on_start,
+            overwrite=overwrite,
+        )
+    except KeyboardInterrupt as exc:
+        for bar in bars:
+            bar.close()
+        print(
+            f"\n{PROG}: {interruption(exc)}; finished samples are kept in {config.out}; "
+            "run the same command to continue",
+            file=sys.stderr,
+        )
+        return exit_code_of(exc)
+    finally:
+        for bar in bars:
+            bar.close()
+    if outcome.results is None:
+        print(f"this rank's shard is logged in {outcome.out}/shards; rank 0 merges the results when all ranks are done")
+        return 0
+    print_results(outcome.results, model=config.model)
+    print(f"run directory: {outcome.out}")
+    return 0
+
+
+MAX_GROUPS_SHOWN = 12
+EXTRA_FIGURES = ("n_questions", "vanilla_score", "n_guessed")
+
+
+def print_results(results: dict[str, Any], model: str) -> None:
+    headers = ("suite", "split", "model", "n", "score", "errors", "unresolved")
+    if results["score"] is not None:
+        score = f"{results['score']:.2f}"
+    else:
+        score = "-" if results.get("metric") == "none" else "server"
+    row = (
+        results["suite"],
+        results["split"],
+        model,
+        str(results["n"]),
+        score,
+        str(results["n_errors"]),
+        str(results["n_unresolved"]),
+    )
+    widths = [max(len(h), len(v)) for h, v in zip(headers, row, strict=True)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+    for key, groups in results.get("breakdowns", {}).items():
+        for group, values in list(groups.items())[:MAX_GROUPS_SHOWN]:
+            print(f"  {key}={group:<20} n={values['n']:<6} score={values['score']:.2f}")
+        if len(groups) > MAX_GROUPS_SHOWN:
+            print(f"  {key}: {len(groups) - MAX_GROUPS_SHOWN} more groups in results.json")
+    extras = {name: results[name] for name in EXTRA_FIGURES if results.get(name) is not None}
+    if extras:
+        print(
+            "  "
+            + "  ".join(
+                f"{name}={value:.2f}" if isinstance(value, float) else f"{name}={value}"
+                for name, value in extras.items()
+            )
+        )
+    paths = results.get("extraction", {}).get("paths")
+    if paths:
+        print("  extraction: " + ", ".join(f"{path} {100 * p['share']:.1f}%" for path, p in paths.items()))
+    if results.get("note"):
+        print(results["note"])
