@@ -101,6 +101,8 @@ def cmd_run(argv: Sequence[str]) -> int:
     split = args.split or suite.default_split
     if split not in suite.splits:
         raise UserError(f"{suite.name} has no split '{split}'; choose one of: {', '.join(suite.splits)}")
-    config = run_config(args, suite, split, args.out or default_out_dir(suite.name, split, args.model), args.data)
+    config = run_config(
+        args, suite, split, args.out or default_out_dir(suite.name, split, args.model, args.limit), args.data
+    )
     configure_extractor(suite, args)
     return execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite)

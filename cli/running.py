@@ -30,7 +30,11 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
 
     def on_start(todo: int, resumed: int) -> None:
         if resumed:
-            print(f"continuing {config.out}: {resumed} samples already logged", file=sys.stderr)
+            print(
+                f"continuing {config.out}: {resumed} of the {todo + resumed} samples asked for are already "
+                f"logged; {todo} to run",
+                file=sys.stderr,
+            )
         # On a terminal the bar redraws every second; in a log file a line every 30 s is enough.
         interval = 1.0 if sys.stderr.isatty() else 30.0
         bars.append(
@@ -70,6 +74,11 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
         print(f"this rank's shard is logged in {outcome.out}/shards; rank 0 merges the results when all ranks are done")
         return 0
     print_results(outcome.results, model=config.model)
+    if outcome.results_file != "results.json":
+        print(
+            f"scored the {outcome.results['n']} samples asked for (of {outcome.logged} logged in this run) into "
+            f"{outcome.results_file}; results.json is unchanged"
+        )
     print(f"run directory: {outcome.out}")
     return 0
 

@@ -77,6 +77,8 @@ def model_slug(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", tail)
 
 
-def default_out_dir(suite: str, split: str, model: str) -> str:
-    # Deterministic, so that running the same command again continues the same run.
-    return f"runs/{suite}-{split}-{model_slug(model)}"
+def default_out_dir(suite: str, split: str, model: str, limit: int | None = None) -> str:
+    # Deterministic, so that running the same command again continues the same run; a limited
+    # run has a folder of its own, so it never rewrites the full run's results.
+    tail = f"-limit{limit}" if limit is not None else ""
+    return f"runs/{suite}-{split}-{model_slug(model)}{tail}"

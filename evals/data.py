@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evals.errors import DataError, UserError, first_line
+from evals.hub import prepare_hub_access
 from evals.images import POLICY, SampleDataError, confined, is_within
 from evals.store import iter_jsonl, read_json
 
@@ -33,6 +34,7 @@ def iter_rows(source: str, split: str, config: str | None = None, streaming: boo
         return
     if source.startswith((".", "/", "~")):
         raise UserError(f"no dataset at {source}")
+    prepare_hub_access()  # offline: fail at once (or read the local cache) instead of retrying
     try:
         import datasets
     except ImportError:

@@ -20,7 +20,7 @@ from evals.errors import DataError, UserError
 from evals.pipeline import BatchSizer, generate_batches
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
-from evals.store import MANIFEST, RESULTS, SAMPLES, RunDir, SampleLog, lock_run_dir
+from evals.store import MANIFEST, RESULTS, SAMPLES, RunDir, SampleLog, lock_run_dir, write_json_atomic
 from evals.suites import Suite
 from model.base import Model, Request
 
@@ -31,6 +31,8 @@ class RunOutcome:
     out: str
     new_samples: int
     resumed: int
+    results_file: str = RESULTS  # where the results were written, inside `out`
+    logged: int = 0  # samples the run directory holds in all (more than asked for under --limit)
 
 
 def check_resumable(existing: dict[str, Any] | None, config: RunConfig) -> None:
@@ -201,8 +203,12 @@ def _run_locked(
             _close_invocation(run, manifest, new_samples, status)
     if shard.active and not merge_shards(shard, run, log, ids):
         return RunOutcome(results=None, out=str(run.root), new_samples=new_samples, resumed=resumed)
-    results = finish(config, suite, run, [log.records[sample_id] for sample_id in ids])
-    return RunOutcome(results=results, out=str(run.root), new_samples=new_samples, resumed=resumed)
+    # A limited run over a folder that holds more samples keeps its results beside the full
+    # ones (results.limit-N.json) instead of rewriting results.json with a part of the run.
+    partial = len(log) > len(ids) and config.limit is not None
+    name = f"results.limit-{config.limit}.json" if partial else RESULTS
+    results = finish(config, suite, run, [log.records[sample_id] for sample_id in ids], name)
+    return RunOutcome(results, str(run.root), new_samples, resumed, results_file=name, logged=len(log))
 
 
 def refuse_orphan_samples(run: RunDir, logged: int) -> None:
@@ -227,8 +233,10 @@ def merge_shards(shard: Shard, run: RunDir, log: SampleLog, ids: Sequence[str]) 
     return all(sample_id in log for sample_id in ids)
 
 
-def finish(config: RunConfig, suite: Suite, run: RunDir, records: list[SampleRecord]) -> dict[str, Any]:
-    """Score the whole run into results.json (and the submission file of a hidden split)."""
+def finish(
+    config: RunConfig, suite: Suite, run: RunDir, records: list[SampleRecord], name: str = RESULTS
+) -> dict[str, Any]:
+    """Score the run into results.json, or `name` (and the submission file of a hidden split)."""
     results = results_for(suite, config.split, records, model=config.model)
     if config.split in suite.hidden_splits:
         # No gold answers here: the number must come from the benchmark's own server.
@@ -240,7 +248,7 @@ def finish(config: RunConfig, suite: Suite, run: RunDir, records: list[SampleRec
             note=f"answers of {suite.name}/{config.split} are hidden: submit "
             f"{suite.submission_name} to the official evaluation server for the score",
         )
-    run.write_results(results)
+    write_json_atomic(run.root / name, results)
     return results
 
 

@@ -12,9 +12,11 @@ A model spec on the command line is one of:
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from evals.errors import UserError
 from model.base import ModelInfo
 
 if TYPE_CHECKING:
@@ -54,5 +56,41 @@ def load_model(config: RunConfig) -> Model:
         return load_random(spec, config)
     from model.hf import HFModel
 
-    path = str(TINY_CHECKPOINT) if spec == "tiny" else spec
-    return HFModel.load(path, config, display_name=spec)
+    if spec == "tiny":
+        return HFModel.load(str(TINY_CHECKPOINT), config, display_name=spec)
+    check_hub_model(spec)
+    return HFModel.load(spec, config, display_name=spec)
+
+
+ALIASES = ("tiny", "scripted", "random", "endpoint:URL")
+
+
+def check_hub_model(spec: str) -> None:
+    """A name that is neither a local folder nor ORG/NAME is a typo, not something to look up on
+    the hub for half a minute; a hub id with the hub out of reach loads from the cache or fails fast."""
+    from evals.hub import plausible_hub_id, prepare_hub_access
+
+    if spec.startswith((".", "/", "~")) or Path(spec).expanduser().exists():
+        return
+    if not plausible_hub_id(spec):
+        close = difflib.get_close_matches(spec, ["tiny", "scripted", "random"], n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UserError(
+            f"unknown model '{spec}'{hint}: not a local folder, nor a hub id ORG/NAME, nor one of "
+            f"{', '.join(ALIASES)} (see idefics2-eval list)"
+        )
+    if not prepare_hub_access() and not _in_hub_cache(spec):
+        raise UserError(
+            f"cannot load model '{spec}': the hub cannot be reached from here and the model is not in the "
+            "local cache; pass a local checkpoint folder with --model PATH, or --model tiny"
+        )
+
+
+def _in_hub_cache(repo_id: str) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        found = try_to_load_from_cache(repo_id, "config.json")
+    except (ValueError, OSError):  # the hub client's own validation of the id
+        return False
+    return isinstance(found, str)

@@ -172,3 +172,21 @@ def test_kill_9_on_the_tiny_model_resumes_with_each_id_once(tmp_path: Path) -> N
     assert rerun.returncode == 0, err
     ids = logged_ids(out)
     assert sorted(ids) == sorted(f"test-{i}" for i in range(300))
+
+
+def test_item03_a_limited_run_never_rewrites_the_full_runs_results(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = ["--suite", "easyvqa", "--model", "scripted", "--no-progress"]
+    assert main([*args, "--limit", "8"]) == 0  # the "full" run of this test
+    full = tmp_path / "runs" / "easyvqa-test-scripted-limit8"
+    before = (full / "results.json").read_bytes()
+    assert main([*args, "--limit", "3"]) == 0
+    assert (tmp_path / "runs" / "easyvqa-test-scripted-limit3" / "results.json").is_file()
+    assert (full / "results.json").read_bytes() == before
+    capsys.readouterr()
+    assert main([*args, "--limit", "3", "--out", str(full)]) == 0
+    captured = capsys.readouterr()
+    assert "3 of the 3 samples asked for are already logged; 0 to run" in captured.err
+    assert "(of 8 logged in this run) into results.limit-3.json; results.json is unchanged" in captured.out
+    assert (full / "results.json").read_bytes() == before
+    assert read_json(full / "results.limit-3.json")["n"] == 3

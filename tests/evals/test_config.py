@@ -15,3 +15,4 @@ def test_default_out_dir_is_stable_and_folder_safe() -> None:
     assert model_slug("HuggingFaceM4/idefics2-8b") == "idefics2-8b"
     assert model_slug("scripted:/tmp/a b.json") == "a-b.json"
     assert default_out_dir("docvqa", "validation", "HuggingFaceM4/idefics2-8b") == "runs/docvqa-validation-idefics2-8b"
+    assert default_out_dir("docvqa", "validation", "tiny", 50) == "runs/docvqa-validation-tiny-limit50"
