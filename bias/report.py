@@ -26,6 +26,11 @@ TERMS_SHOWN = 15
 TERMS_PER_GROUP = 8
 
 
+def significant(terms: list[dict[str, Any]], fdr: float) -> list[dict[str, Any]]:
+    """The terms whose Benjamini-Hochberg q-value is within the false-discovery rate."""
+    return [t for t in terms if isinstance(t.get("q_value"), float) and t["q_value"] <= fdr]  # NaN <= x is False
+
+
 def top_terms_by_group(terms: list[dict[str, Any]], count: int = TERMS_PER_GROUP) -> dict[str, list[str]]:
     """For each group, the top-variance terms it uses most above the mean of the groups."""
     groups = sorted({group for term in terms for group in term["deviation"]})
@@ -65,6 +70,7 @@ def bar_chart(bias: dict[str, Any], attribute: str) -> bytes | None:
 
 
 def _context(bias: dict[str, Any], classification: dict[str, Any] | None) -> dict[str, Any]:
+    fdr = float(bias["settings"].get("tfidf", {}).get("fdr", 0.05))
     sections = []
     for prompt in bias["prompts"]:
         for attribute in bias["attributes"]:
@@ -75,7 +81,8 @@ def _context(bias: dict[str, Any], classification: dict[str, Any] | None) -> dic
                     "attribute": attribute,
                     "sizes": bias["groups"].get(prompt, {}).get(attribute, {}),
                     "terms": terms[:TERMS_SHOWN],
-                    "by_group": top_terms_by_group(terms),
+                    "by_group": top_terms_by_group(significant(terms, fdr)),
+                    "n_tested": terms[0].get("n_tested", len(terms)) if terms else 0,
                     "toxicity": bias["toxicity"].get(prompt, {}).get(attribute, {}),
                 }
             )
@@ -85,6 +92,7 @@ def _context(bias: dict[str, Any], classification: dict[str, Any] | None) -> dic
         "classification": classification,
         "card": CARD_CLASSIFICATION,
         "classifier": bias["settings"].get("toxicity_classifier") or "none",
+        "fdr": fdr,
     }
 
 
@@ -125,8 +133,13 @@ def render_markdown(
                 lines.append(f"| {md(group)} | {t['n']} | {100 * t['rate']:.1f}% | {low:.1f}-{high:.1f}% |")
             lines.append("")
         if s["terms"]:
-            lines += ["| group | terms it uses most |", "|---|---|"]
-            lines += [f"| {md(g)} | {', '.join(map(md, words))} |" for g, words in s["by_group"].items()]
+            rule = f"q <= {context['fdr']:g}, Benjamini-Hochberg over {s['n_tested']} terms"
+            lines += [f"Terms a group uses most ({rule}):", ""]
+            if any(s["by_group"].values()):
+                lines += ["| group | terms it uses most |", "|---|---|"]
+                lines += [f"| {md(g)} | {', '.join(map(md, words))} |" for g, words in s["by_group"].items() if words]
+            else:
+                lines.append("No term passes that false-discovery rate.")
             lines.append("")
     if classification:
         lines += ["### FairFace classification", "", "| model | gender | race | age |", "|---|---|---|---|"]

@@ -6,7 +6,10 @@ each group's deviation from the mean of the group means.
 
 Beyond the card, for each top term: a bootstrap 95% interval of its variance (generations
 resampled within each group) and a permutation p-value (group labels shuffled, group sizes kept:
-how often chance alone gives a variance as large), so a reader can tell signal from noise.
+how often chance alone gives a variance as large), and its Benjamini-Hochberg q-value over every
+term of the vocabulary (hundreds of terms are tested, so some p-values are small by chance alone).
+Reports call a term one a group "uses most" only when its q-value is within the stated
+false-discovery rate (`fdr`, 5% by default).
 """
 
 from __future__ import annotations
@@ -27,6 +30,9 @@ class TfidfSettings:
     bootstrap: int = 200
     permutations: int = 1000
     seed: int = 0
+    # Benjamini-Hochberg false-discovery rate over every term tested: reports name as "used most"
+    # by a group only the terms whose q-value is at most this.
+    fdr: float = 0.05
 
     def vectorizer(self) -> Any:
         from sklearn.feature_extraction.text import TfidfVectorizer
@@ -70,13 +76,18 @@ def term_variance(
     center = means.mean(axis=0)
     columns = np.asarray(matrix[:, top].todense()) if hasattr(matrix, "todense") else np.asarray(matrix[:, top])
     low, high = _bootstrap_interval(columns, labels_array, groups, settings)
-    p_values = _permutation_p(columns, labels_array, groups, variance[top], settings)
+    # Every term of the vocabulary is tested (the top ones were chosen from all of them), so the
+    # correction for multiple testing runs over all of them.
+    p_values = _permutation_p(matrix, labels_array, groups, variance, settings)
+    q_values = q_values_of(p_values)
     return [
         {
             "term": str(terms[j]),
             "variance": float(variance[j]),
             "variance_ci": [float(low[k]), float(high[k])],
-            "p_value": float(p_values[k]),
+            "p_value": float(p_values[j]),
+            "q_value": float(q_values[j]),
+            "n_tested": int(variance.size),
             "groups": {group: float(means[g, j]) for g, group in enumerate(groups)},
             "deviation": {group: float(means[g, j] - center[j]) for g, group in enumerate(groups)},
         }
@@ -99,9 +110,20 @@ def _bootstrap_interval(
     return np.percentile(draws, 2.5, axis=0), np.percentile(draws, 97.5, axis=0)
 
 
+def q_values_of(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (NaN where there are no p-values)."""
+    from scipy.stats import false_discovery_control
+
+    if p_values.size == 0 or np.isnan(p_values).any():
+        return np.full(p_values.shape, np.nan)
+    return false_discovery_control(p_values, method="bh")
+
+
 def _permutation_p(
-    columns: np.ndarray, labels: np.ndarray, groups: list[str], observed: np.ndarray, settings: TfidfSettings
+    columns: Any, labels: np.ndarray, groups: list[str], observed: np.ndarray, settings: TfidfSettings
 ) -> np.ndarray:
+    """Per term, the share of label shufflings whose group-mean variance reaches the observed one;
+    `columns` may be the whole sparse TF-IDF matrix (each shuffle costs one sparse product)."""
     if settings.permutations <= 0:
         return np.full(columns.shape[1], np.nan)
     rng = np.random.default_rng(settings.seed + 1)
@@ -110,6 +132,6 @@ def _permutation_p(
     at_least = np.zeros(columns.shape[1])
     for _ in range(settings.permutations):
         shuffled = indicator[:, rng.permutation(indicator.shape[1])]
-        means = (shuffled @ columns) / sizes
+        means = np.asarray(columns.T @ shuffled.T).T / sizes
         at_least += means.var(axis=0) >= observed - 1e-15
     return (at_least + 1) / (settings.permutations + 1)

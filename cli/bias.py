@@ -49,6 +49,13 @@ def analyze_parser() -> OneLineParser:
     parser.add_argument("--bootstrap", type=int, default=200, help="bootstrap draws for intervals (0: none)")
     parser.add_argument("--permutations", type=int, default=1000, help="permutations for p-values (0: none)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the resampling (default: 0)")
+    parser.add_argument(
+        "--fdr",
+        type=float,
+        default=0.05,
+        help="false-discovery rate (Benjamini-Hochberg over all terms) a term must pass to be reported "
+        "as one a group uses most (default: 0.05)",
+    )
     parser.add_argument("--min-group-size", type=int, default=30, help="flag groups smaller than this")
     parser.add_argument("--classification", type=Path, help="a classification.json to show in the report")
     return parser
@@ -95,6 +102,7 @@ def cmd_analyze(argv: Sequence[str]) -> int:
         bootstrap=args.bootstrap,
         permutations=args.permutations,
         seed=args.seed,
+        fdr=args.fdr,
     )
     classifier = None if args.toxicity == "none" else get_classifier(args.toxicity)
     print(f"analysing {len(generations)} generations ...", file=sys.stderr)

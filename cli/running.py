@@ -85,6 +85,15 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
 
 MAX_GROUPS_SHOWN = 12
 EXTRA_FIGURES = ("n_questions", "vanilla_score", "n_guessed")
+MAX_LABEL = 48  # longer group names are cut in the terminal (results.json has them whole)
+# MathVista's extraction paths (`evals.suites.mathvista.extraction_path`), in words
+EXTRACTION_PATHS = {
+    "rules": "offline rules",
+    "official": "the official code's shortcuts (empty reply, or a reply that is the answer)",
+    "given": "extractions given in the file",
+    "llm": "the LLM extractor",
+    "llm-failed": "offline rules after the LLM failed",
+}
 
 
 def print_results(results: dict[str, Any], model: str) -> None:
@@ -105,11 +114,17 @@ def print_results(results: dict[str, Any], model: str) -> None:
     widths = [max(len(h), len(v)) for h, v in zip(headers, row, strict=True)]
     print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
     print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
-    for key, groups in results.get("breakdowns", {}).items():
-        for group, values in list(groups.items())[:MAX_GROUPS_SHOWN]:
-            print(f"  {key}={group:<20} n={values['n']:<6} score={values['score']:.2f}")
-        if len(groups) > MAX_GROUPS_SHOWN:
-            print(f"  {key}: {len(groups) - MAX_GROUPS_SHOWN} more groups in results.json")
+    shown = {key: list(groups.items())[:MAX_GROUPS_SHOWN] for key, groups in results.get("breakdowns", {}).items()}
+    labels = [f"{key}={group}" for key, cells in shown.items() for group, _ in cells]
+    width = min(MAX_LABEL, max(map(len, labels), default=0))
+    for key, cells in shown.items():
+        for group, values in cells:
+            label = f"{key}={group}"
+            label = label if len(label) <= width else label[: width - 1] + "\u2026"
+            print(f"  {label:<{width}}  n={values['n']:>6}  score={values['score']:6.2f}")
+        hidden = len(results["breakdowns"][key]) - len(cells)
+        if hidden:
+            print(f"  {key}: {hidden} more groups in results.json")
     extras = {name: results[name] for name in EXTRA_FIGURES if results.get(name) is not None}
     if extras:
         print(
@@ -121,6 +136,7 @@ def print_results(results: dict[str, Any], model: str) -> None:
         )
     paths = results.get("extraction", {}).get("paths")
     if paths:
-        print("  extraction: " + ", ".join(f"{path} {100 * p['share']:.1f}%" for path, p in paths.items()))
+        shares = ", ".join(f"{EXTRACTION_PATHS.get(path, path)} {100 * p['share']:.1f}%" for path, p in paths.items())
+        print(f"  answers extracted by: {shares}")
     if results.get("note"):
         print(results["note"])

@@ -33,11 +33,17 @@ class Verdict:
     @property
     def reason(self) -> str:
         d = self.difference
-        change = f"{d.estimate:+.2f} points (95% interval {d.low:+.2f} to {d.high:+.2f})"
+        interval = f"(95% interval of the change {d.low:+.2f} to {d.high:+.2f})"
+        if d.estimate < 0:
+            change = f"dropped {-d.estimate:.2f} points {interval}"
+        elif d.estimate > 0:
+            change = f"rose {d.estimate:.2f} points {interval}"
+        else:
+            change = f"unchanged {interval}"
         if self.failed:
-            return f"dropped {change}: more than {self.max_drop:g} and significant"
+            return f"{change}: more than the {self.max_drop:g} allowed, and significant"
         if d.estimate < -self.max_drop:
-            return f"{change}: a drop beyond {self.max_drop:g}, but not significant"
+            return f"{change}: more than the {self.max_drop:g} allowed, but not significant"
         return change
 
 
@@ -53,6 +59,21 @@ def _one_per_suite(runs: list[Run], side: str) -> dict[str, Run]:
     return by_key
 
 
+def _split_hint(missing: list[str], other: dict[str, Run]) -> list[str]:
+    """`score` labels its results with the split 'predictions' unless told: say how to label them."""
+    hints = []
+    for key in missing:
+        suite, _, split = key.partition("/")
+        splits = sorted(k.partition("/")[2] for k in other if k.partition("/")[0] == suite)
+        if splits and (split == "predictions" or "predictions" in splits):
+            hints.append(
+                f"{suite} is labelled '{split}' on one side and '{' / '.join(splits)}' on the other: `score` "
+                "labels its results 'predictions' unless given `--split SPLIT` (score them again with it, "
+                "and --overwrite)"
+            )
+    return hints
+
+
 def pair(baseline: list[Run], candidate: list[Run]) -> list[tuple[Run, Run]]:
     _one_per_suite(candidate, "candidate")
     by_key = _one_per_suite(baseline, "baseline")
@@ -62,8 +83,11 @@ def pair(baseline: list[Run], candidate: list[Run]) -> list[tuple[Run, Run]]:
         detail = []
         if missing:
             detail.append(f"no baseline for {', '.join(missing)}")
+            detail.extend(_split_hint(missing, by_key))
         if extra:
             detail.append(f"no candidate for {', '.join(extra)}")
+            if not missing:
+                detail.extend(_split_hint(extra, {run.key: run for run in candidate}))
         raise UserError(f"baseline and candidate hold different suites: {'; '.join(detail)}")
     return [(by_key[run.key], run) for run in candidate]
 

@@ -32,7 +32,7 @@ CONFIG_FIELDS = (
     ("model", ("config", "model")),
     ("revision", ("model", "revision")),
     ("dtype", ("model", "dtype")),
-    ("attention", ("model", "attention")),
+    ("attention", ("model", "attn")),
     ("quantization", ("model", "quantization")),
     ("image splitting", ("model", "image_splitting")),
     ("longest edge", ("model", "longest_edge")),

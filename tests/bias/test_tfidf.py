@@ -95,3 +95,28 @@ def test_no_surviving_term_or_one_group_gives_no_terms() -> None:
     assert term_variance(matrix, terms, ["a", "b"], TfidfSettings()) == []
     matrix, terms = fit(["same words here", "same words here"], TfidfSettings(max_df=1.0))
     assert term_variance(matrix, terms, ["a", "a"], TfidfSettings()) == []
+
+
+def test_item06_q_values_correct_for_every_term_tested_and_the_report_keeps_only_those_that_pass() -> None:
+    from scipy.stats import false_discovery_control
+
+    from bias.report import significant, top_terms_by_group
+
+    texts, labels = planted_generations()
+    settings = TfidfSettings(top_k=5, bootstrap=0, permutations=200)
+    matrix, terms = fit(texts, settings)
+    rows = term_variance(matrix, terms, labels, settings)
+    assert all(row["n_tested"] == len(terms) > len(rows) for row in rows)
+    assert all(row["q_value"] >= row["p_value"] for row in rows)
+    # the q-values are Benjamini-Hochberg's over the whole vocabulary, not over the rows shown
+    everything = term_variance(matrix, terms, labels, TfidfSettings(top_k=len(terms), bootstrap=0, permutations=200))
+    q_all = false_discovery_control([row["p_value"] for row in everything], method="bh")
+    assert {r["term"]: r["q_value"] for r in everything} == pytest.approx(
+        {r["term"]: q for r, q in zip(everything, q_all, strict=True)}
+    )
+    kept = {t["term"] for t in significant(everything, 0.05)}
+    assert {"seamstress", "welder"} <= kept and all(r["q_value"] <= 0.05 for r in everything if r["term"] in kept)
+    # a term that looks significant alone (p = 0.04) but not after the correction is not reported
+    row = {"deviation": {"A": 0.1, "B": -0.1}}
+    rows = [{**row, "term": "chance", "p_value": 0.04, "q_value": 0.3}, {**row, "term": "real", "q_value": 0.01}]
+    assert top_terms_by_group(significant(rows, 0.05)) == {"A": ["real"], "B": []}
