@@ -35,7 +35,7 @@ def top_help() -> str:
     return (
         f"usage: {PROG} [run] --suite S --model M [options]\n"
         f"       {PROG} list\n"
-        f"       {PROG} score --suite S --predictions FILE --out DIR\n"
+        f"       {PROG} score --suite S --predictions FILE --out DIR [--split SPLIT] [--overwrite]\n"
         f"       {PROG} report RUN [RUN ...] [--out report.html | --format md]\n"
         f"       {PROG} gate --baseline RUN --candidate RUN [--max-drop 1.0] [--junit FILE]\n"
         f"       {PROG} bench [--model M] [--workload docvqa] [--batch-sizes 1,8,32] [--card]\n"

@@ -33,7 +33,10 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     from evals.images import DEFAULT_MAX_PIXELS
 
     parser.add_argument(
-        "--model", default="tiny", help="tiny | scripted[:FILE] | hub id | checkpoint folder (default: tiny)"
+        "--model",
+        default="tiny",
+        help="tiny | scripted[:FILE] | random[:CONFIG] | endpoint:URL#NAME | hub id ORG/NAME | checkpoint folder "
+        "(default: tiny)",
     )
     parser.add_argument("--limit", type=positive_int, help="evaluate only the first N samples")
     parser.add_argument("--batch-size", type=positive_int, default=8, help="samples per generate call (default: 8)")

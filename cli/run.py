@@ -39,7 +39,9 @@ def run_parser() -> OneLineParser:
         help="put all images before the question instead of at its <image i> tags (MMMU; as lmms-eval does)",
     )
     add_extractor_options(parser)
-    parser.add_argument("--out", help="run directory (default: runs/SUITE-SPLIT-MODEL)")
+    parser.add_argument(
+        "--out", help="run directory (default: runs/SUITE-SPLIT-MODEL, or runs/SUITE-SPLIT-MODEL-limitN with --limit)"
+    )
     return parser
 
 

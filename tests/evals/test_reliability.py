@@ -44,7 +44,7 @@ def test_item01_only_a_torn_last_line_is_cut(finished_run, capsys) -> None:
     lines = log_lines(out)
     (out / "samples.jsonl").write_bytes(b"\n".join(lines[:4]) + b"\n" + lines[4][:30])
     outcome = cli(capsys, *run_args(data, out))
-    assert outcome.code == 0 and "4 samples already logged" in outcome.err
+    assert outcome.code == 0 and "4 of the 6 samples asked for are already logged" in outcome.err
     assert len(log_lines(out)) == 6
 
 
