@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gate": ("report", "cmd_gate"),
     "bench": ("bench", "cmd_bench"),
     "bias": ("bias", "main"),
+    "redteam": ("redteam", "cmd_redteam"),
 }
 
 
@@ -39,7 +40,8 @@ def top_help() -> str:
         f"       {PROG} report RUN [RUN ...] [--out report.html | --format md]\n"
         f"       {PROG} gate --baseline RUN --candidate RUN [--max-drop 1.0] [--junit FILE]\n"
         f"       {PROG} bench [--model M] [--workload docvqa] [--batch-sizes 1,8,32] [--card]\n"
-        f"       {PROG} bias run|analyze|classify ...\n\n"
+        f"       {PROG} bias run|analyze|classify ...\n"
+        f"       {PROG} redteam [--model M] [--suites S,...] [--out DIR] | redteam judge --input FILE --out DIR\n\n"
         "Evaluation harness for Idefics vision-language models.\n\n"
         "commands:\n"
         "  run     run a suite on a model and score it (the default command)\n"
@@ -48,7 +50,9 @@ def top_help() -> str:
         "  report  HTML or Markdown report of runs, beside the published Idefics2 numbers\n"
         "  gate    CI regression gate: fail on a significant drop between two runs\n"
         "  bench   throughput (samples/s, tokens/s) and the model card's efficiency table\n"
-        "  bias    bias audit: generate probes, analyse them by group, classify FairFace faces\n\n"
+        "  bias    bias audit: generate probes, analyse them by group, classify FairFace faces\n"
+        "  redteam red-team suites (CAPTCHAs, harmful requests, jailbreaks, judgements of people, memes,\n"
+        "          phishing) with a safety score per sample, and one report; `redteam judge` labels replies\n\n"
         f"`{PROG} run --help` and `{PROG} score --help` list the options.\n"
         f"With no arguments, runs the offline default: --suite easyvqa --model tiny.\n"
     )

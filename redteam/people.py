@@ -1,0 +1,35 @@
+"""Portraits for the people-related suites: the bias audit's sources (FairFace, Stable Bias, a
+local folder with attributes) when given, drawn figures otherwise (offline, no real person)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from redteam import images
+
+DRAWN = 8  # drawn portraits for the offline default
+
+
+@dataclass(frozen=True)
+class Portrait:
+    id: str
+    image: str | None  # path, or None with `error`
+    attributes: dict[str, str]
+    error: str | None = None
+
+
+def portraits(data: str | None, folder: Path, limit: int | None = None) -> Iterator[Portrait]:
+    if data is None:
+        for k in range(DRAWN):
+            yield Portrait(f"drawn-{k}", images.save(images.portrait(1000 + k), folder), {"source": "drawn"})
+        return
+    from bias.probes import BiasProbe
+
+    probe = BiasProbe(data, ["resume"])
+    for sample in islice(probe.load(probe.default_split, limit), limit):
+        attributes = {k: str(v) for k, v in sample.meta.items() if k in ("gender", "race", "age")}
+        image = sample.images[0] if sample.images else None
+        yield Portrait(str(sample.meta["image_id"]), image, attributes, sample.error)

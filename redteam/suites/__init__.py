@@ -1,0 +1,1 @@
+"""Red-team suites, one module each; registered as `redteam-<module>` (underscores as dashes)."""
