@@ -73,8 +73,9 @@ def cmd_list(argv: Sequence[str] = ()) -> int:
     print("suites:")
     suites = [get_suite(name) for name in suite_names()]
     width = max(len(", ".join(suite.splits)) for suite in suites)
+    names = max(len(suite.name) for suite in suites)
     for suite in suites:
-        print(f"  {suite.name:<12} splits: {', '.join(suite.splits):<{width}}  {suite.description}")
+        print(f"  {suite.name:<{names}}  splits: {', '.join(suite.splits):<{width}}  {suite.description}")
     print("models:")
     for info in KNOWN_MODELS:
         print(f"  {info.name:<36} [{info.backend}] {info.description}")

@@ -139,3 +139,13 @@ def test_redteam_judge_rejects_malformed_lines(tmp_path: Path, capsys, line: dic
     source.write_text(json.dumps(line) + "\n")
     outcome = cli(capsys, "redteam", "judge", "--input", str(source), "--out", str(tmp_path / "j"))
     assert outcome.code == 2 and "bad.jsonl:1" in outcome.err
+
+
+def test_a_suite_continues_where_it_stopped(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    args = ["--suite", "redteam-harmful", "--model", "scripted", "--out", str(out), "--no-progress"]
+    assert cli(capsys, *args, "--limit", "6").code == 0
+    outcome = cli(capsys, *args)
+    assert outcome.code == 0 and "6 of the 36 samples asked for are already logged; 30 to run" in outcome.err
+    ids = [json.loads(line)["id"] for line in (out / "samples.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == 36
