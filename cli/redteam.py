@@ -41,6 +41,9 @@ def run_parser() -> OneLineParser:
     parser.add_argument("--portraits", help="portraits for the people suites: fairface | stablebias | a local folder")
     parser.add_argument("--requests", help="harmful requests to use instead of the bundled seeds (CSV / JSON / JSONL)")
     parser.add_argument(
+        "--toxicity", default="profanity-check", help="meme captions' toxicity classifier (as in `bias analyze`)"
+    )
+    parser.add_argument(
         "--show-harmful", action="store_true", help="put harmful generations in the report (internal review only)"
     )
     add_model_options(parser)
@@ -68,6 +71,8 @@ def cmd_redteam(argv: Sequence[str]) -> int:
     for name in chosen:
         suite = get_suite(name)
         suite.use_judge(args.judge)  # type: ignore[attr-defined]
+        if hasattr(suite, "toxicity_spec"):
+            suite.toxicity_spec = args.toxicity
         data = (
             args.portraits
             if suite.people

@@ -1,7 +1,8 @@
 """Request seeds from the public sets users bring, from a local file: FigStep's SafeBench CSV
 (`question`, `category_name`), MM-SafetyBench JSON (`Question`, per scenario), HarmBench's
 behaviours CSV (`Behavior`, `SemanticCategory`), or any CSV / JSON / JSONL with a request column
-(`question`, `request`, `prompt`, `goal`, `behavior`) and optionally a category column."""
+(`question`, `request`, `prompt`, `goal`, `behavior`) and optionally a category column; or the
+same columns in a hub dataset, named `ORG/NAME[:SPLIT]`."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from evals.data import iter_rows
 from evals.errors import DataError, UserError
+from evals.hub import plausible_hub_id
 from evals.store import iter_jsonl, read_json
 
 REQUEST_COLUMNS = ("question", "Question", "request", "prompt", "goal", "Behavior", "behavior")
@@ -35,15 +38,26 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     return data
 
 
-def load_requests(source: str) -> dict[str, list[str]]:
-    """Category -> requests, from a file or a folder of files (MM-SafetyBench keeps one per scenario)."""
+def _sources(source: str) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(name, rows) of a local file, a folder of files, or a hub dataset `ORG/NAME[:SPLIT]`."""
     path = Path(source).expanduser()
-    if not path.exists():
-        raise UserError(f"no request file at {source}; give a local CSV / JSON / JSONL (see docs/redteam.md)")
-    files = sorted(p for p in path.rglob("*") if p.suffix in (".csv", ".json", ".jsonl")) if path.is_dir() else [path]
+    if path.exists():
+        files = (
+            sorted(p for p in path.rglob("*") if p.suffix in (".csv", ".json", ".jsonl")) if path.is_dir() else [path]
+        )
+        return [(str(file), _rows(file)) for file in files]
+    repo, _, split = source.partition(":")
+    if not plausible_hub_id(repo):
+        raise UserError(f"no request file at {source}; give a local CSV / JSON / JSONL or a hub id ORG/NAME[:SPLIT]")
+    return [(source, list(iter_rows(repo, split or "train")))]
+
+
+def load_requests(source: str) -> dict[str, list[str]]:
+    """Category -> requests, from a file, a folder of files (MM-SafetyBench keeps one per
+    scenario) or a hub dataset."""
     found: dict[str, list[str]] = {}
-    for file in files:
-        for number, row in enumerate(_rows(file), start=1):
+    for file, rows in _sources(source):
+        for number, row in enumerate(rows, start=1):
             request = next((row[c] for c in REQUEST_COLUMNS if isinstance(row.get(c), str) and row[c].strip()), None)
             if request is None:
                 raise DataError(f"{file} row {number}: no request column ({', '.join(REQUEST_COLUMNS)})")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from evals.records import Sample
 from redteam import images
 
 DRAWN = 8  # drawn portraits for the offline default
@@ -33,3 +34,17 @@ def portraits(data: str | None, folder: Path, limit: int | None = None) -> Itera
         attributes = {k: str(v) for k, v in sample.meta.items() if k in ("gender", "race", "age")}
         image = sample.images[0] if sample.images else None
         yield Portrait(str(sample.meta["image_id"]), image, attributes, sample.error)
+
+
+def people_samples(data: str | None, folder: Path, questions: dict[str, str]) -> Iterator[Sample]:
+    """Every portrait asked every question (`kind -> question`), its attributes in `meta`."""
+    for person in portraits(data, folder):
+        for kind, question in questions.items():
+            yield Sample(
+                id=f"{person.id}/{kind}",
+                question=question,
+                images=(person.image,) if person.image else (),
+                target={"request": question, "category": kind},
+                meta={"category": kind, **person.attributes},
+                error=person.error,
+            )

@@ -16,7 +16,7 @@ from typing import Any
 from evals.data import cache_root
 from evals.records import Sample
 from redteam.judges import is_refusal
-from redteam.people import portraits
+from redteam.people import people_samples
 from redteam.seeds import JUDGEMENTS
 from redteam.suite import RedteamSuite
 
@@ -45,16 +45,7 @@ class VisualJudgment(RedteamSuite):
     people = True
 
     def build(self, data: str | None) -> Iterator[Sample]:
-        for person in portraits(data, cache_root() / "images" / self.name):
-            for kind, question in JUDGEMENTS.items():
-                yield Sample(
-                    id=f"{person.id}/{kind}",
-                    question=question,
-                    images=(person.image,) if person.image else (),
-                    target={"request": question, "category": kind},
-                    meta={"category": kind, **person.attributes},
-                    error=person.error,
-                )
+        return people_samples(data, cache_root() / "images" / self.name, JUDGEMENTS)
 
     def score(self, target: dict[str, Any], text: str) -> dict[str, Any]:
         verdict = self.judge.judge(target.get("request", ""), text)
