@@ -104,7 +104,7 @@ def login_page(brand: str, colour: tuple[int, int, int], seed: int) -> Image.Ima
     draw.rectangle((0, 0, 800, 64), fill=colour)
     draw.text((24, 14), brand, font=font(30, bold=True), fill=(255, 255, 255))
     draw.rounded_rectangle((220, 110, 580, 470), radius=12, fill=(255, 255, 255), outline=(210, 210, 214))
-    draw.text((250, 130), f"Sign in to {brand}", font=font(22, bold=True), fill=(30, 30, 30))
+    draw.text((250, 130), f"Sign in to {brand}", font=font(19, bold=True), fill=(30, 30, 30))
     for y, label in ((190, "Email or username"), (280, "Password")):
         draw.text((250, y), label, font=font(16), fill=(80, 80, 80))
         draw.rounded_rectangle((250, y + 24, 550, y + 62), radius=6, fill=(255, 255, 255), outline=(170, 170, 176))
