@@ -205,14 +205,31 @@ class HFModel:
 
     def _image_settings(self) -> dict[str, Any]:
         image_processor = getattr(self.processor, "image_processor", None)
-        return {
+        settings = {
             "image_splitting": getattr(image_processor, "do_image_splitting", None),
             "longest_edge": _size_field(image_processor, "longest_edge"),
             "shortest_edge": _size_field(image_processor, "shortest_edge"),
             "image_seq_len": self._image_seq_len(),
         }
+        if self._cross_attention():
+            # Idefics1 reads images through cross-attention: the prompt holds one <image> token
+            # per image, and the perceiver's latents are what the text attends to.
+            perceiver = getattr(self.model.config, "perceiver_config", None)
+            settings.update(
+                image_attention="cross-attention",
+                image_size=getattr(image_processor, "image_size", None),
+                perceiver_latents=getattr(perceiver, "resampler_n_latents", None),
+                use_resampler=getattr(self.model.config, "use_resampler", None),
+            )
+        return settings
+
+    def _cross_attention(self) -> bool:
+        return getattr(getattr(self.model, "config", None), "model_type", None) == "idefics"
 
     def _image_seq_len(self) -> int:
+        """Prompt tokens each image stands for (besides the two tokens around it)."""
+        if self._cross_attention():
+            return 1
         return int(getattr(self.processor, "image_seq_len", 64))
 
     def render(self, request: Request) -> str:
