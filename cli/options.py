@@ -116,6 +116,8 @@ def run_config(args: argparse.Namespace, suite: Any, split: str, out: str, data:
         allow_outside_images=args.allow_images_outside_data,
         max_image_pixels=args.max_image_pixels,
         ignore_memory_check=args.ignore_memory_check,
+        shots=getattr(args, "shots", 0),
+        support=getattr(args, "support", None),
     )
 
 

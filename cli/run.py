@@ -34,6 +34,14 @@ def run_parser() -> OneLineParser:
     add_model_options(parser)
     parser.add_argument("--instruction", help="replace the suite's instruction suffix ('' for none)")
     parser.add_argument(
+        "--shots",
+        type=int,
+        default=0,
+        help="few-shot: K solved examples before each question, drawn with --seed from the suite's train "
+        "(or dev) split (default: 0)",
+    )
+    parser.add_argument("--support", help="few-shot examples from this JSONL (the suite's record format) instead")
+    parser.add_argument(
         "--images-first",
         action="store_true",
         help="put all images before the question instead of at its <image i> tags (MMMU; as lmms-eval does)",
@@ -105,7 +113,11 @@ def cmd_run(argv: Sequence[str]) -> int:
     if split not in suite.splits:
         raise UserError(f"{suite.name} has no split '{split}'; choose one of: {', '.join(suite.splits)}")
     config = run_config(
-        args, suite, split, args.out or default_out_dir(suite.name, split, args.model, args.limit), args.data
+        args,
+        suite,
+        split,
+        args.out or default_out_dir(suite.name, split, args.model, args.limit, args.shots),
+        args.data,
     )
     configure_extractor(suite, args)
     return execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite)

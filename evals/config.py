@@ -29,6 +29,8 @@ IDENTITY_FIELDS = (
     "seed",
     "instruction",
     "images_first",
+    "shots",
+    "support",
 )
 
 
@@ -58,6 +60,8 @@ class RunConfig:
     allow_outside_images: bool = False  # read image paths that leave the dataset's folder
     max_image_pixels: int = DEFAULT_MAX_PIXELS  # larger images are per-sample errors
     ignore_memory_check: bool = False  # build a model even where it is estimated not to fit
+    shots: int = 0  # solved examples shown before each question (few-shot, see evals.fewshot)
+    support: str | None = None  # a file of support examples; None: the suite's train / dev split
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -77,8 +81,8 @@ def model_slug(model: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", tail)
 
 
-def default_out_dir(suite: str, split: str, model: str, limit: int | None = None) -> str:
+def default_out_dir(suite: str, split: str, model: str, limit: int | None = None, shots: int = 0) -> str:
     # Deterministic, so that running the same command again continues the same run; a limited
-    # run has a folder of its own, so it never rewrites the full run's results.
-    tail = f"-limit{limit}" if limit is not None else ""
+    # or few-shot run has a folder of its own, so it never rewrites another run's results.
+    tail = (f"-{shots}shot" if shots else "") + (f"-limit{limit}" if limit is not None else "")
     return f"runs/{suite}-{split}-{model_slug(model)}{tail}"

@@ -17,6 +17,7 @@ from evals.config import IDENTITY_FIELDS, RunConfig
 from evals.distributed import SHARDS, Shard, absorb_shards, current_shard, merge_lock, shard_records, wait_for_all_ranks
 from evals.environment import git_revision, hardware, now, package_versions
 from evals.errors import DataError, UserError
+from evals.fewshot import Support, draw_support, with_examples
 from evals.pipeline import BatchSizer, generate_batches
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
@@ -49,11 +50,19 @@ def check_resumable(existing: dict[str, Any] | None, config: RunConfig) -> None:
         )
 
 
-def build_requests(suite: Suite, samples: Sequence[Sample], config: RunConfig) -> list[Request]:
+def build_requests(
+    suite: Suite, samples: Sequence[Sample], config: RunConfig, support: Support | None = None
+) -> list[Request]:
+    def messages(sample: Sample) -> list[Any]:
+        own = suite.prompt(sample, config.instruction, config.images_first)
+        if support is None:
+            return own
+        return with_examples(suite, support, own, config.instruction, config.images_first)
+
     return [
         Request(
             id=s.id,
-            messages=suite.prompt(s, config.instruction, config.images_first),
+            messages=messages(s),
             max_new_tokens=config.max_new_tokens,
             min_new_tokens=suite.min_new_tokens,
         )
@@ -169,11 +178,17 @@ def _run_locked(
     todo = [sample for sample in mine if sample.id not in logged]
     broken = [sample for sample in todo if sample.error is not None]
     todo = [sample for sample in todo if sample.error is None]
+    # drawn before the model loads, so a suite without examples fails at once
+    support = draw_support(suite, config.shots, config.seed, config.data, config.support) if config.shots else None
+    if support is not None:
+        check_support(existing, support.describe(config.shots, config.seed), run)
     if callable(model) and (todo or not existing):
         model = model()
     # Still a loader here only when nothing is left to generate: keep what the manifest says.
     model_settings = (existing or {}).get("model", {}) if callable(model) else model.describe()
     manifest = new_manifest(config, suite, model_settings, existing, shard)
+    if support is not None:
+        manifest["fewshot"] = support.describe(config.shots, config.seed)
     if shard.rank == 0 or existing is None:  # a rank started alone still says what made its samples
         run.write_manifest(manifest)
     by_id = {sample.id: sample for sample in todo}
@@ -188,10 +203,10 @@ def _run_locked(
         new_samples += len(broken)
         if on_progress and broken:
             on_progress(len(broken))
-        batches = length_sorted_batches(build_requests(suite, todo, config), model, config.batch_size)
+        batches = length_sorted_batches(build_requests(suite, todo, config, support), model, config.batch_size)
         for batch, generations, seconds in generate_batches(model, batches, config.workers, sizer):
             writer.append(
-                make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds)
+                make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds, req.image_refs)
                 for req, gen in zip(batch, generations, strict=True)
             )
             new_samples += len(batch)
@@ -209,6 +224,16 @@ def _run_locked(
     name = f"results.limit-{config.limit}.json" if partial else RESULTS
     results = finish(config, suite, run, [log.records[sample_id] for sample_id in ids], name)
     return RunOutcome(results, str(run.root), new_samples, resumed, results_file=name, logged=len(log))
+
+
+def check_support(existing: dict[str, Any] | None, fewshot: dict[str, Any], run: RunDir) -> None:
+    """The examples are part of what made the samples: the same shots must get the same examples."""
+    before = (existing or {}).get("fewshot")
+    if before and before.get("support_ids") != fewshot["support_ids"]:
+        raise UserError(
+            f"{run.root} was run with other few-shot examples than this command draws (was the support data "
+            "changed?); pass a new --out, or --overwrite to start it again"
+        )
 
 
 def refuse_orphan_samples(run: RunDir, logged: int) -> None:

@@ -24,8 +24,16 @@ MAX_SCORED_CHARS = 1_000_000
 
 
 def make_record(
-    suite: Suite, sample: Sample, prompt: str, text: str | None, error: str | None, seconds: float
+    suite: Suite,
+    sample: Sample,
+    prompt: str,
+    text: str | None,
+    error: str | None,
+    seconds: float,
+    images: Sequence[str] | None = None,
 ) -> SampleRecord:
+    """One log line. `images`: every image the prompt showed (few-shot examples' too), in order;
+    the sample's own by default."""
     scoring: dict[str, Any] = {}
     answer = None
     score = None
@@ -40,7 +48,7 @@ def make_record(
         id=sample.id,
         suite=suite.name,
         prompt=prompt,
-        images=list(sample.images),
+        images=list(sample.images if images is None else images),
         generation=text,
         answer=answer,
         score=score,

@@ -136,3 +136,37 @@ def test_a_finished_run_is_rescored_without_loading_the_model(tmp_path, fixture_
     more = [*fixture_samples, Sample(id="extra", question="q", target={"answer": "red"})]
     run_suite(config_for(tmp_path), fixture_suite, loader, more)
     assert loads == [1]
+
+
+def test_few_shot_prompts_hold_the_examples_and_their_images(tmp_path: Path, capsys) -> None:
+    from cli import main
+    from evals.store import iter_jsonl, read_json
+
+    out = tmp_path / "run"
+    args = ["--suite", "easyvqa", "--model", "tiny", "--limit", "3", "--out", str(out), "--no-progress"]
+    assert main([*args, "--shots", "4"]) == 0
+    record = next(row for _, row in iter_jsonl(out / "samples.jsonl"))
+    assert record["prompt"].count("Assistant:") == 5 and record["prompt"].count("<image>") == 5
+    assert len(record["images"]) == 5 and record["images"][-1].endswith(f"{record['meta']['image_id']}.png")
+    fewshot = read_json(out / "manifest.json")["fewshot"]
+    assert fewshot["shots"] == 4 and fewshot["seed"] == 0 and fewshot["source"] == "train"
+    assert len(fewshot["support_ids"]) == 4 and all(i.startswith("train-") for i in fewshot["support_ids"])
+    capsys.readouterr()
+    assert main([*args, "--shots", "2"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "shots: 4 -> 2" in err[0]
+
+
+def test_few_shot_without_a_train_or_dev_split_says_so(tmp_path: Path, capsys) -> None:
+    import json
+
+    from cli import main
+    from tests.conftest import make_png
+
+    make_png(tmp_path / "1.png")
+    row = {"pid": "1", "query": "How many?", "question_type": "free_form", "answer_type": "integer", "answer": "2",
+           "image": "1.png"}  # fmt: skip
+    data = tmp_path / "testmini.jsonl"
+    data.write_text(json.dumps(row) + "\n")
+    assert main(["--suite", "mathvista", "--data", str(data), "--shots", "2", "--out", str(tmp_path / "o")]) == 2
+    assert "has no train or dev split" in capsys.readouterr().err
