@@ -178,17 +178,20 @@ def _run_locked(
     todo = [sample for sample in mine if sample.id not in logged]
     broken = [sample for sample in todo if sample.error is not None]
     todo = [sample for sample in todo if sample.error is None]
-    # drawn before the model loads, so a suite without examples fails at once
-    support = draw_support(suite, config.shots, config.seed, config.data, config.support) if config.shots else None
-    if support is not None:
+    # Drawn before the model loads, so a suite without examples fails at once; a finished run
+    # being re-scored keeps the examples its manifest names (no need to read the support data).
+    earlier = (existing or {}).get("fewshot")
+    support = None
+    if config.shots and (todo or not earlier):
+        support = draw_support(suite, config.shots, config.seed, config.data, config.support)
         check_support(existing, support.describe(config.shots, config.seed), run)
     if callable(model) and (todo or not existing):
         model = model()
     # Still a loader here only when nothing is left to generate: keep what the manifest says.
     model_settings = (existing or {}).get("model", {}) if callable(model) else model.describe()
     manifest = new_manifest(config, suite, model_settings, existing, shard)
-    if support is not None:
-        manifest["fewshot"] = support.describe(config.shots, config.seed)
+    if config.shots:
+        manifest["fewshot"] = support.describe(config.shots, config.seed) if support is not None else earlier
     if shard.rank == 0 or existing is None:  # a rank started alone still says what made its samples
         run.write_manifest(manifest)
     by_id = {sample.id: sample for sample in todo}
