@@ -188,7 +188,7 @@ def field_scalar(record: dict[str, Any], name: str, where: str) -> str:
     value = record.get(name)
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise DataError(f"{where}: field '{name}' must be a string, got {_kind(value)}")
-    return str(value)
+    return short_text(str(value), name, where)
 
 
 def field_str_list(value: Any, name: str, where: str) -> list[str]:
@@ -199,7 +199,7 @@ def field_str_list(value: Any, name: str, where: str) -> list[str]:
             else "a list with " + ", ".join(sorted({_kind(item) for item in value if not isinstance(item, str)}))
         )
         raise DataError(f"{where}: field '{name}' must be a list of strings, got {kinds}")
-    return list(value)
+    return [short_text(item, name, where) for item in value]
 
 
 def field_number(record: dict[str, Any], name: str, where: str) -> float | None:

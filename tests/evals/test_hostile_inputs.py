@@ -301,3 +301,18 @@ def test_item13_siblings_bench_sizes_and_scripts_are_one_line_errors(tmp_path: P
     assert_one_line_error(
         cli(capsys, *argv, "--out", str(tmp_path / "o")) if argv[0] != "bench" else cli(capsys, *argv), word
     )
+
+
+@pytest.mark.parametrize(
+    ("suite", "line", "field"),
+    [
+        ("mathvista", {"pid": "1", "prediction": "A", "question_type": "multi_choice", "answer_type": "text",
+                       "choices": ["x" * 20_001, "y"], "answer": "y"}, "choices"),
+        ("mmbench", {"index": 1, "prediction": "A", "answer": "A", "A": "x" * 20_001, "B": "y"}, "'A'"),
+    ],
+)  # fmt: skip
+def test_item09_choices_and_options_are_bounded_too(tmp_path: Path, capsys, suite: str, line: dict, field: str):
+    predictions = tmp_path / "p.jsonl"
+    predictions.write_text(json.dumps(line) + "\n")
+    outcome = cli(capsys, "score", "--suite", suite, "--predictions", str(predictions), "--out", str(tmp_path / "o"))
+    assert_one_line_error(outcome, "p.jsonl:1", field, "at most 20,000")
