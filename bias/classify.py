@@ -22,8 +22,7 @@ from typing import Any
 from evals.errors import DataError, UserError, first_line
 from evals.images import ImageError
 from evals.records import Sample
-from evals.store import read_log as store_read_log
-from evals.store import write_json_atomic
+from evals.store import recover_log, write_json_atomic
 from model.base import Model, OutOfMemory, Request
 
 ATTRIBUTES = ("gender", "race", "age")
@@ -115,11 +114,7 @@ def rank_requests(sample: Sample, attribute: str) -> tuple[Request, list[str], l
 def read_log(path: Path) -> list[dict[str, Any]]:
     """The logged predictions; a last line torn by a crash is cut off, so the rerun redoes it.
     A bad line elsewhere stops with an error naming it (nothing is dropped)."""
-    rows, good_end, torn = store_read_log(path, _prediction_row)
-    if torn:
-        with path.open("r+b") as handle:
-            handle.truncate(good_end)
-    return rows
+    return recover_log(path, _prediction_row)
 
 
 def _prediction_row(row: dict[str, Any], where: str) -> dict[str, Any]:

@@ -102,7 +102,7 @@ def load_predictions(suite: Suite, path: Path) -> list[tuple[Sample, str]]:
             # a shape no check above foresaw: still one line that says where
             detail = f"{type(exc).__name__}: {exc}"[:200]
             raise DataError(f"{where}: cannot read this {suite.name} record ({detail})") from None
-        rows.append((Sample(id=sample_id, question=question, target=target, meta=meta), str(text)))
+        rows.append((Sample(id=sample_id, question=question, target=target, meta=meta), text))
     if not rows:
         raise DataError(f"{path} holds no predictions")
     return rows

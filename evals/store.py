@@ -14,10 +14,10 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC
 from pathlib import Path
 from typing import Any, TypeVar
 
+from evals.environment import now
 from evals.errors import DataError, UserError
 from evals.records import SampleRecord
 
@@ -148,6 +148,15 @@ def read_log(path: Path, parse: Callable[[dict[str, Any], str], T]) -> tuple[lis
     return rows, good_end, good_end < len(data)
 
 
+def recover_log(path: Path, parse: Callable[[dict[str, Any], str], T]) -> list[T]:
+    """Read a log for appending to it: its rows, with a torn tail left by a crash cut off."""
+    rows, good_end, torn = read_log(path, parse)
+    if torn:
+        with path.open("r+b") as handle:
+            handle.truncate(good_end)
+    return rows
+
+
 def _has_record_after(data: bytes, offset: int) -> bool:
     """Whether anything but blanks and NULs follows `offset` on a complete line."""
     rest = data[offset:]
@@ -177,13 +186,9 @@ class SampleLog:
 
     def _recover(self) -> None:
         """Read every record; cut a torn tail left by a crash so appends start clean."""
-        records, good_end, torn = read_log(self.path, SampleRecord.parse)
-        for record in records:
+        for record in recover_log(self.path, SampleRecord.parse):
             # A repeated id can only come from a user concatenating logs: the first one wins.
             self.records.setdefault(record.id, record)
-        if torn:
-            with self.path.open("r+b") as handle:
-                handle.truncate(good_end)
 
     def __contains__(self, sample_id: str) -> bool:
         return sample_id in self.records
@@ -291,13 +296,7 @@ def make_dir(root: Path) -> None:
 
 def _holder() -> str:
     command = " ".join(sys.argv)[:200]
-    return f"pid {os.getpid()} on {socket.gethostname()}, started {now_iso()}: {command}"
-
-
-def now_iso() -> str:
-    from datetime import datetime
-
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return f"pid {os.getpid()} on {socket.gethostname()}, started {now()}: {command}"
 
 
 def _try_lock(path: Path, mode: int) -> Any:

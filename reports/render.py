@@ -74,13 +74,15 @@ def image_roots(run: Run) -> list[Path]:
     has no manifest, as scored predictions have no images)."""
     from evals.suites import get_suite
 
+    if not run.manifest:
+        return []
     config = run.manifest.get("config", {})
     try:
         suite = get_suite(str(config.get("suite") or run.suite))
     except UserError:
         return []
     data = config.get("data")
-    return suite.image_roots(data if isinstance(data, str) else None) if run.manifest else []
+    return suite.image_roots(data if isinstance(data, str) else None)
 
 
 def worst(records: list[SampleRecord], roots: list[Path], count: int = WORST_SHOWN) -> list[dict[str, Any]]:

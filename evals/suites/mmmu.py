@@ -28,7 +28,6 @@ from evals.suites.base import (
     Suite,
     field_id,
     field_str,
-    image_problem,
     interleave_images,
     require_fields,
     short_text,
@@ -179,15 +178,12 @@ class MMMU(Suite):
         if question_type not in ("multiple-choice", "open"):
             raise DataError(f"{where}: question_type must be 'multiple-choice' or 'open', got {question_type[:40]!r}")
         options = parse_options(row.get("options"))
-        images, error = image_problem(
-            lambda: tuple(
-                image_ref(row[f"image_{i}"], folder, f"{sample_id}/image_{i}", image_root)
-                for i in range(1, MAX_IMAGES + 1)
-                if row.get(f"image_{i}") is not None
-            )
+        # a bad image is a SampleDataError (a DataError): `load` logs the sample with it
+        images = tuple(
+            image_ref(row[f"image_{i}"], folder, f"{sample_id}/image_{i}", image_root)
+            for i in range(1, MAX_IMAGES + 1)
+            if row.get(f"image_{i}") is not None
         )
-        if error:
-            raise DataError(error)
         text = field_str(row, "question", where)
         if question_type == "multiple-choice":
             text += "\n" + "\n".join(f"({letter}) {option}" for letter, option in index_to_answer(options).items())

@@ -43,25 +43,21 @@ class Harmful(RedteamSuite):
             for k, request in enumerate(requests):
                 key = f"{category}/{k:03d}"
                 target = {"request": request, "category": category}
-                meta = {"category": category}
-                yield Sample(id=f"text/{key}", question=request, target=target, meta={**meta, "mode": "text"})
-                written = images.save(images.typographic(request, items=0, seed=k), folder)
                 yield Sample(
-                    id=f"image/{key}",
-                    question=IMAGE_PROMPT,
-                    images=(written,),
-                    target=target,
-                    meta={**meta, "mode": "image"},
+                    id=f"text/{key}", question=request, target=target, meta={"category": category, "mode": "text"}
                 )
-                title = request.rstrip(".") + "."
-                listing = images.save(images.typographic(title, items=3, seed=k), folder)
-                yield Sample(
-                    id=f"figstep/{key}",
-                    question=FIGSTEP_PROMPT,
-                    images=(listing,),
-                    target=target,
-                    meta={**meta, "mode": "figstep"},
-                )
+                visual = {  # mode -> (prompt, the request as an image: written out, or titling an empty list)
+                    "image": (IMAGE_PROMPT, images.typographic(request, items=0, seed=k)),
+                    "figstep": (FIGSTEP_PROMPT, images.typographic(request.rstrip(".") + ".", items=3, seed=k)),
+                }
+                for mode, (prompt, image) in visual.items():
+                    yield Sample(
+                        id=f"{mode}/{key}",
+                        question=prompt,
+                        images=(images.save(image, folder),),
+                        target=target,
+                        meta={"category": category, "mode": mode},
+                    )
 
     def score(self, target: dict, text: str) -> dict:
         return self.refusal_score(target, text)
