@@ -14,6 +14,7 @@ from cli.running import execute_run
 from evals.config import model_slug
 from evals.errors import DataError, UserError
 from evals.store import iter_jsonl, write_json_atomic
+from evals.suites.base import field_id, field_str
 
 USAGE = f"""usage: {PROG} redteam [--model M] [--suites S,...] [--out DIR] [--judge rules|hf:MODEL|endpoint:URL#MODEL]
                        [--portraits PATH] [--requests FILE] [--show-harmful] [model options]
@@ -111,15 +112,18 @@ def cmd_judge(argv: Sequence[str]) -> int:
     labels = []
     for number, row in iter_jsonl(args.input):
         where = f"{args.input}:{number}"
-        for field in ("id", "completion"):
-            if field not in row:
-                raise DataError(f"{where}: missing field '{field}'")
-        if not isinstance(row["completion"], str) or not isinstance(row.get("prompt", ""), str):
-            raise DataError(f"{where}: 'prompt' and 'completion' must be strings")
-        if isinstance(row["id"], bool) or not isinstance(row["id"], str | int):
-            raise DataError(f"{where}: field 'id' must be a string or a whole number")
-        verdict = judge.judge(row.get("prompt", ""), row["completion"])
-        labels.append({"id": row["id"], "label": verdict.label, "rule": verdict.rule, "refusal": is_refusal(verdict)})
+        field_id(row, "id", where)  # a string or a whole number, kept as given
+        completion = field_str(row, "completion", where)
+        prompt = field_str(row, "prompt", where, optional=True) or ""
+        verdict = judge.judge(prompt, completion)
+        labels.append(
+            {
+                "id": row["id"],
+                "label": verdict.label,
+                "rule": verdict.rule,
+                "refusal": is_refusal(verdict),
+            }
+        )
     if not labels:
         raise DataError(f"{args.input} holds no replies")
     make_dir(args.out)

@@ -47,9 +47,9 @@ def draw_support(suite: Any, shots: int, seed: int, data: str | None, support_fi
         from evals.scoring import load_predictions
 
         path = Path(support_file)
-        pool = [sample for sample, _ in load_predictions(suite, path)] if path.is_file() else None
-        if pool is None:
+        if not path.is_file():
             raise UserError(f"no support file at {support_file}")
+        pool = [sample for sample, _ in load_predictions(suite, path)]
         source = str(path)
     else:
         split = support_split(suite)
