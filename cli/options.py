@@ -29,7 +29,7 @@ def positive_int(text: str) -> int:
 
 def add_model_options(parser: argparse.ArgumentParser) -> None:
     """The options that say which model runs and how: shared by `run`, `bias run` and `bias classify`."""
-    from evals.config import ATTENTION, DTYPES, QUANTIZATION
+    from evals.config import ATTENTION, DTYPES, PROMPT_FORMATS, QUANTIZATION
     from evals.images import DEFAULT_MAX_PIXELS
 
     parser.add_argument(
@@ -58,9 +58,18 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
         "--image-splitting",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="Idefics2 image splitting (default: the model processor's own setting)",
+        help="image splitting, Idefics2 / Idefics3 / SmolVLM (default: the model processor's own setting)",
     )
-    parser.add_argument("--longest-edge", type=positive_int, help="resize images to this longest edge in pixels")
+    parser.add_argument(
+        "--longest-edge", type=positive_int, help="resize images to this longest edge in pixels (not Idefics1)"
+    )
+    parser.add_argument(
+        "--prompt-format",
+        choices=PROMPT_FORMATS,
+        default="auto",
+        help="chat: user/assistant turns (instruct models); completion: 'question Answer:' as base checkpoints "
+        "were evaluated; auto: completion for base checkpoints, chat otherwise (default: auto)",
+    )
     parser.add_argument("--max-new-tokens", type=positive_int, help="generation budget (default: the suite's)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default: 0); decoding is greedy")
     parser.add_argument("--device", default="auto", help="auto | cpu | cuda | cuda:N (default: auto)")
@@ -103,6 +112,7 @@ def run_config(args: argparse.Namespace, suite: Any, split: str, out: str, data:
         quantization=args.quantization,
         image_splitting=args.image_splitting,
         longest_edge=args.longest_edge,
+        prompt_format=args.prompt_format,
         batch_size=args.batch_size,
         workers=max(0, getattr(args, "workers", 2)),
         compile=getattr(args, "compile", False),

@@ -11,6 +11,7 @@ from evals.images import DEFAULT_MAX_PIXELS
 DTYPES = ("auto", "bf16", "fp16", "fp32")
 ATTENTION = ("sdpa", "eager", "flash_attention_2")
 QUANTIZATION = ("none", "4bit", "awq")
+PROMPT_FORMATS = ("auto", "chat", "completion")  # see model.prompts
 
 # Settings that change what the model writes: a run directory may only be continued with the
 # same values. Limit, batch size and output folder may change between invocations.
@@ -25,6 +26,7 @@ IDENTITY_FIELDS = (
     "quantization",
     "image_splitting",
     "longest_edge",
+    "prompt_format",
     "max_new_tokens",
     "seed",
     "instruction",
@@ -47,6 +49,7 @@ class RunConfig:
     quantization: str = "none"
     image_splitting: bool | None = None  # None: what the model's processor does by default
     longest_edge: int | None = None  # None: the model's processor default
+    prompt_format: str = "auto"  # chat | completion | auto (completion for base checkpoints)
     batch_size: int = 8
     workers: int = 2  # threads preparing the next batches (image decoding, processor) ahead of the model
     compile: bool = False  # torch.compile the language model (pays on long runs; first batches are slow)

@@ -68,6 +68,20 @@ def confined(path: Path, roots: list[Path], what: str = "the dataset folder") ->
     )
 
 
+def header_size(ref: str) -> tuple[int, int] | None:
+    """(height, width) from an image file's header, without decoding it; None when unreadable."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(ref) as image:
+                width, height = image.size
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+        return None
+    return height, width
+
+
 def open_image(ref: str, max_pixels: int | None = None) -> Image.Image:
     """Open an image reference (a file path) fully decoded and in RGB, refusing oversized ones."""
     from PIL import Image, UnidentifiedImageError

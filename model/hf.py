@@ -1,8 +1,10 @@
-"""The transformers backend: Idefics2 checkpoints (hub id or local folder) and the bundled tiny one.
+"""The transformers backend: Idefics1, Idefics2, Idefics3 and SmolVLM checkpoints (hub id or local
+folder), other image-text-to-text models, and the bundled tiny Idefics2.
 
-Greedy decoding, left padding, stops on `<end_of_utterance>`, and never emits image tokens. The
-CLI's dtype, attention, quantization, image-splitting and longest-edge settings are applied here
-and reported back through `describe()` for the manifest.
+Greedy decoding, left padding, stops on `<end_of_utterance>` (or, for the completion format of
+base checkpoints, at the end of the line), and never emits image tokens. The CLI's dtype,
+attention, quantization, image-splitting and longest-edge settings are applied here, through the
+model's family (`model.families`), and reported back through `describe()` for the manifest.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evals.errors import UserError, first_line
-from evals.images import ImageError, open_image
-from model.base import Generation, OutOfMemory, Prepared, PreparedGroup, Request, render_idefics2
+from evals.images import ImageError, header_size, open_image
+from model.base import Generation, OutOfMemory, Prepared, PreparedGroup, Request
+from model.families import Family, family_of
+from model.prompts import COMPLETION_STOP, choose_format, render
 
 if TYPE_CHECKING:
     from evals.config import RunConfig
@@ -78,13 +82,6 @@ def _load_error(spec: str, exc: Exception) -> UserError:
     )
 
 
-def _size_field(image_processor: Any, name: str) -> int | None:
-    """Read one edge from an image processor's size, a dict or a SizeDict depending on the version."""
-    size = getattr(image_processor, "size", None)
-    value = size.get(name) if isinstance(size, dict) else getattr(size, name, None)
-    return int(value) if value else None
-
-
 @dataclass
 class HFModel:
     model: Any
@@ -92,6 +89,8 @@ class HFModel:
     device: str
     settings: dict[str, Any]
     name: str
+    family: Family = field(default_factory=Family)
+    prompt_format: str = "chat"
     _stop_ids: list[int] = field(default_factory=list)
     _bad_words: list[list[int]] = field(default_factory=list)
 
@@ -119,7 +118,8 @@ class HFModel:
         model_kwargs = dict(load_kwargs, dtype=getattr(torch, DTYPE_NAMES[dtype]), use_safetensors=True)
         model_kwargs["attn_implementation"] = cls._attention(config.attn, device)
         model_kwargs.update(cls._quantization(config.quantization, hf_config, dtype, device))
-        model_class = cls._model_class(hf_config)
+        family = family_of(hf_config.model_type)
+        model_class = family.model_class()
         try:
             model = model_class.from_pretrained(spec, **model_kwargs)
         except (OSError, ValueError) as exc:
@@ -130,6 +130,8 @@ class HFModel:
         if config.compile:
             compile_language_model(model, device)
         self = cls(model=model, processor=processor, device=device, settings={}, name=display_name or spec)
+        self.family = family
+        self.prompt_format = choose_format(config.prompt_format, hf_config.model_type, spec)
         self._configure_processor(config)
         self.settings = {
             "backend": "hf",
@@ -142,17 +144,13 @@ class HFModel:
             "attn": model_kwargs["attn_implementation"],
             "quantization": config.quantization,
             "compiled": config.compile,
-            **self._image_settings(),
+            **self.model_settings(),
         }
         return self
 
-    @staticmethod
-    def _model_class(hf_config: Any) -> Any:
-        import transformers
-
-        if hf_config.model_type == "idefics2":
-            return transformers.Idefics2ForConditionalGeneration
-        return transformers.AutoModelForImageTextToText
+    def model_settings(self) -> dict[str, Any]:
+        """What the manifest records about the family, its image handling and the prompt format."""
+        return {**self.family.settings(self.model, self.processor), "prompt_format": self.prompt_format}
 
     @staticmethod
     def _attention(attn: str, device: str) -> str:
@@ -187,71 +185,22 @@ class HFModel:
         return {"device_map": {"": device}}
 
     def _configure_processor(self, config: RunConfig) -> None:
-        image_processor = getattr(self.processor, "image_processor", None)
         tokenizer = self.processor.tokenizer
         tokenizer.padding_side = "left"
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.unk_token or tokenizer.eos_token
-        if image_processor is not None:
-            if config.image_splitting is not None and hasattr(image_processor, "do_image_splitting"):
-                image_processor.do_image_splitting = config.image_splitting
-            if config.longest_edge is not None:
-                current = _size_field(image_processor, "shortest_edge") or config.longest_edge
-                shortest = min(current, config.longest_edge)
-                image_processor.size = {"shortest_edge": shortest, "longest_edge": config.longest_edge}
+        self.family.configure(self.processor, config.image_splitting, config.longest_edge)
         vocab = tokenizer.get_vocab()
         self._stop_ids = [tokenizer.eos_token_id] + [vocab[t] for t in STOP_TOKENS if t in vocab]
         self._bad_words = [[vocab[t]] for t in NEVER_GENERATE if t in vocab]
 
-    def _image_settings(self) -> dict[str, Any]:
-        image_processor = getattr(self.processor, "image_processor", None)
-        settings = {
-            "image_splitting": getattr(image_processor, "do_image_splitting", None),
-            "longest_edge": _size_field(image_processor, "longest_edge"),
-            "shortest_edge": _size_field(image_processor, "shortest_edge"),
-            "image_seq_len": self._image_seq_len(),
-        }
-        if self._cross_attention():
-            # Idefics1 reads images through cross-attention: the prompt holds one <image> token
-            # per image, and the perceiver's latents are what the text attends to.
-            perceiver = getattr(self.model.config, "perceiver_config", None)
-            settings.update(
-                image_attention="cross-attention",
-                image_size=getattr(image_processor, "image_size", None),
-                perceiver_latents=getattr(perceiver, "resampler_n_latents", None),
-                use_resampler=getattr(self.model.config, "use_resampler", None),
-            )
-        return settings
-
-    def _cross_attention(self) -> bool:
-        return getattr(getattr(self.model, "config", None), "model_type", None) == "idefics"
-
-    def _image_seq_len(self) -> int:
-        """Prompt tokens each image stands for (besides the two tokens around it)."""
-        if self._cross_attention():
-            return 1
-        return int(getattr(self.processor, "image_seq_len", 64))
-
     def render(self, request: Request) -> str:
-        # The processor's template wants bare image parts; our parts also carry a reference.
-        messages = [
-            {
-                "role": message["role"],
-                "content": [{"type": "image"} if p.get("type") == "image" else p for p in message["content"]],
-            }
-            for message in request.messages
-        ]
-        if getattr(self.processor, "chat_template", None):
-            return self.processor.apply_chat_template(messages, add_generation_prompt=True)
-        return render_idefics2(messages)
+        return render(request.messages, self.prompt_format, self.processor)
 
     def prompt_length(self, request: Request) -> int:
         text = self.render(request).replace("<image>", "")
-        n_images = len(request.image_refs)
-        image_processor = getattr(self.processor, "image_processor", None)
-        crops = 5 if getattr(image_processor, "do_image_splitting", False) else 1
         tokens = len(self.processor.tokenizer(text, add_special_tokens=False)["input_ids"])
-        return tokens + n_images * crops * (self._image_seq_len() + 2)
+        return tokens + sum(self.family.image_tokens(self.processor, header_size(ref)) for ref in request.image_refs)
 
     def describe(self) -> dict[str, Any]:
         return dict(self.settings)
@@ -276,10 +225,7 @@ class HFModel:
             indices = [index for index, _, _ in group]
             prompts = [prompt for _, prompt, _ in group]
             try:
-                inputs = self._own_processor()(
-                    text=prompts, images=[imgs for _, _, imgs in group] if group[0][2] else None,
-                    return_tensors="pt", padding=True,
-                )  # fmt: skip
+                inputs = self.family.encode(self._own_processor(), prompts, [imgs for _, _, imgs in group])
             except (ValueError, RuntimeError) as exc:
                 for index, prompt in zip(indices, prompts, strict=True):
                     prepared.results[index] = Generation(text=None, prompt=prompt, error=f"processor: {exc}")
@@ -318,14 +264,8 @@ class HFModel:
 
         prompt = self.render(request)
         images = [open_image(ref) for ref in request.image_refs]
-        prompt_images = [images] if images else None
-        prompt_length = len(self.processor(text=[prompt], images=prompt_images, return_tensors="pt")["input_ids"][0])
-        inputs = self.processor(
-            text=[prompt + option for option in options],
-            images=[images] * len(options) if images else None,
-            return_tensors="pt",
-            padding=True,
-        )
+        prompt_length = len(self.family.encode(self.processor, [prompt], [images])["input_ids"][0])
+        inputs = dict(self.family.encode(self.processor, [prompt + option for option in options], [images] * len(options)))
         inputs = {k: v.to(self.device) for k, v in inputs.items()}
         if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
@@ -363,12 +303,22 @@ class HFModel:
                     eos_token_id=self._stop_ids,
                     pad_token_id=self.processor.tokenizer.pad_token_id,
                     bad_words_ids=self._bad_words or None,
+                    **self._completion_stop(),
                 )
         except torch.cuda.OutOfMemoryError as exc:
             torch.cuda.empty_cache()
             raise OutOfMemory(first_line(exc)) from None
         new_tokens = output[:, inputs["input_ids"].shape[1] :]
         texts = self.processor.tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
+        if self.prompt_format == "completion":  # the answer is the line after "Answer:"
+            texts = [text.lstrip().split(COMPLETION_STOP)[0] for text in texts]
         pad_id = self.processor.tokenizer.pad_token_id
         counts = [int((row != pad_id).sum()) for row in new_tokens]
         return [Generation(text=text.strip(), new_tokens=n) for text, n in zip(texts, counts, strict=True)]
+
+    def _completion_stop(self) -> dict[str, Any]:
+        """Base checkpoints answer in the completion format and then go on to a next example:
+        stop at the end of the answer's line."""
+        if self.prompt_format != "completion":
+            return {}
+        return {"stop_strings": [COMPLETION_STOP], "tokenizer": self.processor.tokenizer}

@@ -84,3 +84,51 @@ def test_idefics1_ranks_candidates_for_bias_classify(idefics1: Path, tmp_path: P
                                                                      {"type": "text", "text": "Who?"}]}])  # fmt: skip
     scores = backend.rank([request], [["This person is a man.", "This person is a woman."]])[0]
     assert len(scores) == 2 and all(score < 0 for score in scores)
+
+
+def test_images_sit_where_the_prompt_puts_them_not_after_the_text(idefics1: Path, tmp_path: Path) -> None:
+    """The processor's text+images call appends every image after the prompt; ours interleaves."""
+    from evals.config import RunConfig
+    from model import load_model
+    from model.idefics1 import expand_images
+    from tests.conftest import make_png
+
+    assert expand_images("a<image><image>b<image>") == (
+        "a<fake_token_around_image><image><fake_token_around_image><image><fake_token_around_image>b"
+        "<fake_token_around_image><image><fake_token_around_image>"
+    )
+    backend = load_model(RunConfig(suite="easyvqa", model=str(idefics1), split="test", out=str(tmp_path)))
+    red, blue = str(make_png(tmp_path / "r.png")), str(make_png(tmp_path / "b.png", (0, 0, 200)))
+    content = [{"type": "text", "text": "Compare"}, {"type": "image", "ref": red}, {"type": "text", "text": "with"},
+               {"type": "image", "ref": blue}, {"type": "text", "text": "please"}]  # fmt: skip
+    request = Request(id="r", messages=[{"role": "user", "content": content}])
+    inputs = backend.prepare([request]).groups[0].inputs
+    tokenizer = backend.processor.tokenizer
+    ids = inputs["input_ids"][0].tolist()
+    image_positions = [i for i, t in enumerate(ids) if t == tokenizer.convert_tokens_to_ids("<image>")]
+    text = tokenizer.decode(ids)
+    assert len(image_positions) == 2 and text.index("Compare") < text.index("with") < text.index("please")
+    assert image_positions[-1] < len(ids) - 4  # the second image comes before "please" and the answer cue
+    mask = inputs["image_attention_mask"][0]
+    assert mask.shape[-1] == 2 and mask[-1].tolist() == [0, 1]  # the last token attends to the latest image
+    assert mask[image_positions[0] - 1].tolist() == [0, 0]  # text before any image attends to none
+
+
+def test_a_literal_image_tag_in_a_question_is_a_per_sample_error(idefics1: Path, tmp_path: Path) -> None:
+    from evals.config import RunConfig
+    from model import load_model
+
+    backend = load_model(RunConfig(suite="easyvqa", model=str(idefics1), split="test", out=str(tmp_path)))
+    request = Request(id="r", messages=[{"role": "user", "content": [{"type": "text", "text": "a <image> b"}]}])
+    [generation] = backend.generate([request])
+    assert generation.text is None and "image tokens" in (generation.error or "")
+
+
+def test_base_idefics1_takes_few_shot_examples_in_the_completion_format(idefics1: Path, tmp_path: Path, capsys):
+    out = tmp_path / "fewshot"
+    args = ["--suite", "easyvqa", "--model", str(idefics1), "--limit", "3", "--shots", "2", "--out", str(out)]
+    assert cli(capsys, *args, "--no-progress").code == 0
+    prompt = json.loads((out / "samples.jsonl").read_text().splitlines()[0])["prompt"]
+    assert prompt.count("<image>") == 3 and prompt.endswith("\nAnswer:") and "User:" not in prompt
+    assert prompt.count("\nAnswer: ") == 2  # each example followed by its answer
+    assert read_json(out / "manifest.json")["model"]["prompt_format"] == "completion"

@@ -21,11 +21,11 @@ def test_item02_a_model_that_cannot_fit_is_refused_before_it_is_built(monkeypatc
 
 
 def test_item02_the_8b_estimate_refuses_fp32_on_a_24_gib_machine(monkeypatch) -> None:
-    from transformers import Idefics2Config
+    from transformers import AutoTokenizer
 
-    arch = random_weights.architecture("")
-    arch["text_config"]["vocab_size"] = 32003
-    hf_config = Idefics2Config(**arch)
+    from model.architectures import architecture, build_config
+
+    hf_config = build_config(architecture(""), AutoTokenizer.from_pretrained(TINY_CHECKPOINT))
     assert random_weights.parameter_count(hf_config) == pytest.approx(8.40e9, rel=0.01)
     monkeypatch.setattr(random_weights, "available_memory", lambda device: 24 * 2**30)
     with pytest.raises(UserError, match=r"needs about 38\.\d GB on cpu .*--dtype bf16 halves it"):
