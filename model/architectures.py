@@ -123,9 +123,7 @@ def architecture(tail: str) -> dict[str, Any]:
     path = Path(tail).expanduser()
     path = path / "config.json" if path.is_dir() else path
     if not path.is_file():
-        raise UserError(
-            f"random:{tail}: not an architecture name ({', '.join(ARCHITECTURES)}) nor a config.json"
-        )
+        raise UserError(f"random:{tail}: not an architecture name ({', '.join(ARCHITECTURES)}) nor a config.json")
     config = json.loads(path.read_text(encoding="utf-8"))
     family = {"idefics": "idefics1"}.get(config.get("model_type"), config.get("model_type"))
     if family not in ARCHITECTURES:

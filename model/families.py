@@ -167,8 +167,8 @@ class Idefics3(Family):
         if not image_processor.do_image_splitting:
             return per_tile + 1  # plus <global-img>
         if size is None:  # unknown: the largest grid the longest edge allows
-            side = math.ceil((_size_field(image_processor, "longest_edge") or _tile(image_processor)) / _tile(image_processor))
-            rows = cols = side
+            tile = _tile(image_processor)
+            rows = cols = math.ceil((_size_field(image_processor, "longest_edge") or tile) / tile)
         else:
             _, rows, cols = image_processor.get_number_of_image_patches(size[0], size[1], {})
         return rows * cols * (per_tile + 1) + rows + per_tile + 1  # tiles with row tags, newlines, global

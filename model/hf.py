@@ -265,8 +265,9 @@ class HFModel:
         prompt = self.render(request)
         images = [open_image(ref) for ref in request.image_refs]
         prompt_length = len(self.family.encode(self.processor, [prompt], [images])["input_ids"][0])
-        inputs = dict(self.family.encode(self.processor, [prompt + option for option in options], [images] * len(options)))
-        inputs = {k: v.to(self.device) for k, v in inputs.items()}
+        completions = [prompt + option for option in options]
+        encoded = self.family.encode(self.processor, completions, [images] * len(options))
+        inputs = {k: v.to(self.device) for k, v in encoded.items()}
         if "pixel_values" in inputs and inputs["pixel_values"].is_floating_point():
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         try:
