@@ -132,6 +132,7 @@ def run_context(run: Run, with_samples: bool = True) -> dict[str, Any]:
         "interval": interval,
         "published": found.published if found else None,
         "published_row": found.row["model"] if found and found.row else None,
+        "published_caveat": found.caveat if found else None,
         "column": found.column["title"] if found else None,
         "config": [(name, value) for name, path in CONFIG_FIELDS if (value := _get(run.manifest, path)) is not None],
         "chart": breakdown_chart(run) if with_samples else None,

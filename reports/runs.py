@@ -18,6 +18,14 @@ from evals.records import SampleRecord
 from evals.store import MANIFEST, RESULTS, SAMPLES, manifest_problem, read_json, read_log
 
 
+FAMILY_OF_CLASS = {
+    "IdeficsForVisionText2Text": "idefics1",
+    "Idefics2ForConditionalGeneration": "idefics2",
+    "Idefics3ForConditionalGeneration": "idefics3",
+    "SmolVLMForConditionalGeneration": "smolvlm",
+}
+
+
 @dataclass
 class Run:
     root: Path
@@ -48,6 +56,19 @@ class Run:
         if "image_splitting" in settings:
             return settings["image_splitting"]
         return self.manifest.get("config", {}).get("image_splitting")
+
+    @property
+    def family(self) -> str | None:
+        """The model family the backend reported (older manifests: known from the model class)."""
+        settings = self.manifest.get("model", {})
+        if settings.get("family"):
+            return str(settings["family"])
+        return FAMILY_OF_CLASS.get(str(settings.get("class")))
+
+    @property
+    def shots(self) -> int:
+        shots = self.manifest.get("config", {}).get("shots", 0)
+        return shots if isinstance(shots, int) else 0
 
     def units(self) -> dict[str, float]:
         """Per scoring unit, its score in [0, 1]: the mean of these is the headline score.

@@ -45,12 +45,11 @@ def test_markdown_escapes_and_summarises(tmp_path: Path) -> None:
     assert "<" not in text
 
 
-def fake_run(root: Path, suite: str, split: str, splitting: bool, score: float) -> Path:
+def fake_run(root: Path, suite: str, split: str, splitting: bool, score: float, **model: object) -> Path:
     """A run directory as `run` writes it, for a suite whose data is not here."""
     root.mkdir(parents=True)
-    write_json_atomic(
-        root / "manifest.json", {"config": {"model": "my-idefics2"}, "model": {"image_splitting": splitting}}
-    )
+    config = {"model": model.pop("name", "my-idefics2"), "shots": model.pop("shots", 0)}
+    write_json_atomic(root / "manifest.json", {"config": config, "model": {"image_splitting": splitting, **model}})
     write_json_atomic(
         root / "results.json",
         {"suite": suite, "split": split, "metric": "accuracy", "score": score, "n": 2, "n_errors": 0,
@@ -100,3 +99,27 @@ def test_tiny_easyvqa_report_shows_its_score_in_headless_chromium(tmp_path: Path
         check=True,
     ).stdout
     assert f'data-testid="score">{score:.2f}<' in dom
+
+
+def test_each_family_sits_on_its_own_published_row(tmp_path: Path) -> None:
+    """An Idefics1 run goes on the Idefics1 instruct 32-shot row (with a word when its shots differ),
+    an Idefics3 run on none, and an old manifest's model class says the family."""
+    runs = tmp_path / "runs"
+    fake_run(runs / "v1", "vqav2", "testdev", False, 66.0, name="idefics-80b-instruct", family="idefics1", shots=32)
+    fake_run(runs / "v1-4", "textvqa", "validation", False, 30.0, name="idefics-9b", family="idefics1", shots=4)
+    fake_run(runs / "v3", "textvqa", "validation", True, 74.0, name="Idefics3-8B", family="idefics3")
+    fake_run(runs / "old", "docvqa", "test", False, 60.0, name="old-idefics1", **{"class": "IdeficsForVisionText2Text"})
+    out = tmp_path / "report.md"
+    assert main(["report", str(runs), "--out", str(out)]) == 0
+    text = out.read_text()
+    ours = next(line for line in text.splitlines() if "idefics-80b-instruct (this run" in line)
+    assert ours.startswith("| **idefics-80b-instruct (this run, 32-shot)** |") and "66.0" in ours
+    html = tmp_path / "v1.html"
+    assert main(["report", str(runs / "v1"), "--out", str(html)]) == 0
+    assert "published (Idefics1 instruct (32-shot), VQAv2 test-dev): 68.8" in html.read_text()
+    assert main(["report", str(runs / "v1-4"), "--out", str(html)]) == 0
+    assert "TextVQA val): 39.3 (published 32-shot, this run 4-shot)" in html.read_text()
+    assert main(["report", str(runs / "v3"), "--out", str(html)]) == 0
+    assert "published (" not in html.read_text()  # no published Idefics3 row in the Idefics2 table
+    assert main(["report", str(runs / "old"), "--out", str(html)]) == 0
+    assert "published (" not in html.read_text()  # the Idefics1 row has no DocVQA figure
