@@ -4,8 +4,9 @@ A model spec on the command line is one of:
 - `tiny`: the Idefics2 bundled in this package (`model/tiny/checkpoint`), run by the `hf` backend;
 - `scripted` or `scripted:FILE`: the scripted test model (see `model.scripted`);
 - `endpoint:URL#NAME`: a model behind an OpenAI-compatible chat API (see `model.endpoint`);
-- `random` or `random:CONFIG`: random weights in Idefics2-8b's (or CONFIG's) architecture, for
-  throughput and memory measurements (see `model.random_weights`);
+- `random`, `random:NAME` or `random:CONFIG`: random weights in an Idefics family architecture
+  (Idefics2-8b by default; `idefics1`, `idefics3`, `smolvlm`, `tiny-idefics1|2|3`, or CONFIG's),
+  for throughput and memory measurements and tests (see `model.random_weights`);
 - anything else: a Hugging Face hub id (`HuggingFaceM4/idefics2-8b`) or a local checkpoint
   folder, run by the `hf` backend.
 """
@@ -32,9 +33,17 @@ KNOWN_MODELS = [
     ModelInfo("HuggingFaceM4/idefics2-8b-base", "hf", "Idefics2-8b, base (pre-trained only)"),
     ModelInfo("HuggingFaceM4/idefics2-8b-chatty", "hf", "Idefics2-8b, chat fine-tune"),
     ModelInfo("HuggingFaceM4/idefics2-8b-AWQ", "hf", "Idefics2-8b, AWQ 4-bit", extras=["quantization"]),
+    ModelInfo("HuggingFaceM4/idefics-9b-instruct", "hf", "Idefics1 9B, instruction-tuned (also -80b-instruct)"),
+    ModelInfo("HuggingFaceM4/idefics-9b", "hf", "Idefics1 9B, base: completion prompts (also -80b)"),
+    ModelInfo("HuggingFaceM4/Idefics3-8B-Llama3", "hf", "Idefics3 8B, instruction-tuned"),
+    ModelInfo("HuggingFaceTB/SmolVLM-Instruct", "hf", "SmolVLM 2B, instruction-tuned (SmolVLM-Base: base)"),
     ModelInfo("PATH or HUB_ID", "hf", "any transformers image-text-to-text checkpoint"),
     ModelInfo("endpoint:URL#NAME", "endpoint", "a model served by vLLM / TGI (OpenAI-compatible chat API)"),
-    ModelInfo("random[:CONFIG]", "hf", "random weights, Idefics2-8b's architecture (or CONFIG's): speed only"),
+    ModelInfo(
+        "random[:NAME|CONFIG]",
+        "hf",
+        "random weights: idefics2 (default), idefics1, idefics3, smolvlm, tiny-idefics1|2|3, or a config.json",
+    ),
 ]
 
 
