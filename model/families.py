@@ -71,6 +71,10 @@ class Family:
         crops = 5 if getattr(image_processor, "do_image_splitting", False) else 1
         return crops * (self.image_seq_len(processor) + 2)
 
+    def forward_options(self, model: Any, processor: Any) -> dict[str, Any]:
+        """Extra keyword arguments for the model's forward and generate calls."""
+        return {}
+
     def encode(self, processor: Any, prompts: list[str], images: list[list[Any]]) -> Any:
         return processor(text=prompts, images=images if any(images) else None, return_tensors="pt", padding=True)
 
@@ -111,7 +115,16 @@ class Idefics1(Family):
             "image_seq_len": self.image_seq_len(processor),
             "perceiver_latents": getattr(perceiver, "resampler_n_latents", None),
             "use_resampler": getattr(model.config, "use_resampler", None),
+            **self.forward_options(model, processor),
         }
+
+    def forward_options(self, model: Any, processor: Any) -> dict[str, Any]:
+        # A checkpoint whose processor resizes images to another size than its vision encoder was
+        # built for: the encoder interpolates its position embeddings (recorded in the manifest).
+        encoder = getattr(model.config.vision_config, "image_size", None)
+        if encoder is not None and getattr(processor.image_processor, "image_size", encoder) != encoder:
+            return {"interpolate_pos_encoding": True}
+        return {}
 
     def image_seq_len(self, processor: Any) -> int:
         return 1  # the text attends to the image's latents; the prompt holds only its <image> token

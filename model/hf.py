@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 DTYPE_NAMES = {"bf16": "bfloat16", "fp16": "float16", "fp32": "float32"}
 STOP_TOKENS = ("<end_of_utterance>",)
 NEVER_GENERATE = ("<image>", "<fake_token_around_image>")
+FAILURES_BEFORE_STOP = 8  # model failures, with no success before them, that stop a run
 
 
 def resolve_device(requested: str) -> str:
@@ -92,6 +93,7 @@ class HFModel:
     family: Family = field(default_factory=Family)
     prompt_format: str = "chat"
     _stop_ids: list[int] = field(default_factory=list)
+    _outcomes: list[int] = field(default_factory=lambda: [0, 0])  # generations made, model failures
     _bad_words: list[list[int]] = field(default_factory=list)
 
     @classmethod
@@ -249,11 +251,39 @@ class HFModel:
         prepared = prepared if prepared is not None else self.prepare(requests)
         results = list(prepared.results)
         for group in prepared.groups:
-            generations = self._generate_group(group.inputs, group.max_new_tokens, group.min_new_tokens)
+            generations = self._generate_isolating(group)
             for index, prompt, generation in zip(group.indices, group.prompts, generations, strict=True):
                 generation.prompt = prompt
                 results[index] = generation
         return [r if r is not None else Generation(text=None, error="not generated") for r in results]
+
+    def _generate_isolating(self, group: PreparedGroup) -> list[Generation]:
+        """A batch the model fails on (for another reason than memory) is retried one request at a
+        time, so that one bad sample becomes that sample's error. A model that fails on each of
+        its first samples is not one to run to the end: that stops the run with one line."""
+        try:
+            generations = self._generate_group(group.inputs, group.max_new_tokens, group.min_new_tokens)
+        except (ValueError, RuntimeError, IndexError) as exc:  # OutOfMemory is none of these: the runner's
+            if len(group.indices) == 1:
+                generations = [Generation(text=None, error=f"model: {first_line(exc)}")]
+            else:
+                generations = [self._generate_row(group, row) for row in range(len(group.indices))]
+        made = sum(g.error is None for g in generations)
+        self._outcomes[0] += made
+        self._outcomes[1] += len(generations) - made
+        if self._outcomes[0] == 0 and self._outcomes[1] >= FAILURES_BEFORE_STOP:
+            raise UserError(
+                f"the model failed on each of its first {self._outcomes[1]} samples: "
+                f"{generations[-1].error} (do the checkpoint and its processor match?)"
+            )
+        return generations
+
+    def _generate_row(self, group: PreparedGroup, row: int) -> Generation:
+        inputs = {key: value[row : row + 1] for key, value in group.inputs.items()}
+        try:
+            return self._generate_group(inputs, group.max_new_tokens, group.min_new_tokens)[0]
+        except (ValueError, RuntimeError, IndexError) as exc:
+            return Generation(text=None, error=f"model: {first_line(exc)}")
 
     def rank(self, requests: list[Request], candidates: list[list[str]]) -> list[list[float]]:
         """Summed log-likelihood of each candidate completion after each request's prompt."""
@@ -272,7 +302,8 @@ class HFModel:
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         try:
             with torch.inference_mode():
-                logprobs = self.model(**inputs).logits.float().log_softmax(-1)
+                options = self.family.forward_options(self.model, self.processor)
+                logprobs = self.model(**inputs, **options).logits.float().log_softmax(-1)
         except torch.cuda.OutOfMemoryError as exc:
             torch.cuda.empty_cache()
             raise OutOfMemory(first_line(exc)) from None
@@ -305,6 +336,7 @@ class HFModel:
                     pad_token_id=self.processor.tokenizer.pad_token_id,
                     bad_words_ids=self._bad_words or None,
                     **self._completion_stop(),
+                    **self.family.forward_options(self.model, self.processor),
                 )
         except torch.cuda.OutOfMemoryError as exc:
             torch.cuda.empty_cache()

@@ -162,3 +162,36 @@ def test_prepare_in_worker_threads_matches_the_main_thread(tiny: HFModel, image_
         prepared = list(pool.map(lambda _: tiny.prepare(batch), range(40)))
     assert all(p.groups[0].inputs["input_ids"].equal(expected) for p in prepared)
     assert [g.text for g in tiny.generate(batch, prepared[-1])] == [g.text for g in tiny.generate(batch)]
+
+
+def test_a_sample_the_model_fails_on_is_that_samples_error_not_the_runs(image_dir: Path) -> None:
+    """Before, any ValueError from generate ended the run as an internal error."""
+    backend = load_model(config())
+    real = backend.model.generate
+    marker = backend.processor.tokenizer("zebra", add_special_tokens=False)["input_ids"][-1]
+
+    def generate(**kwargs):
+        if (kwargs["input_ids"] == marker).any():
+            raise ValueError("cannot handle zebras")
+        return real(**kwargs)
+
+    backend.model.generate = generate
+    requests = [request(f"r{i}", image_dir / "red.png") for i in range(3)]
+    requests.insert(1, request("bad", image_dir / "red.png", "what is the zebra?"))
+    generations = backend.generate(requests)
+    assert [g.error for g in generations] == [None, "model: cannot handle zebras", None, None]
+    assert all(g.text is not None for i, g in enumerate(generations) if i != 1)
+
+
+def test_a_model_that_fails_on_every_sample_stops_with_one_line(image_dir: Path) -> None:
+    from model.hf import FAILURES_BEFORE_STOP
+
+    backend = load_model(config())
+
+    def generate(**kwargs):
+        raise ValueError("Input image size (224*224) doesn't match model (30*30)")
+
+    backend.model.generate = generate
+    requests = [request(f"r{i}", image_dir / "red.png") for i in range(FAILURES_BEFORE_STOP)]
+    with pytest.raises(UserError, match=r"failed on each of its first 8 samples: model: Input image size .* match"):
+        backend.generate(requests)

@@ -132,3 +132,27 @@ def test_base_idefics1_takes_few_shot_examples_in_the_completion_format(idefics1
     assert prompt.count("<image>") == 3 and prompt.endswith("\nAnswer:") and "User:" not in prompt
     assert prompt.count("\nAnswer: ") == 2  # each example followed by its answer
     assert read_json(out / "manifest.json")["model"]["prompt_format"] == "completion"
+
+
+def test_a_processor_sized_unlike_the_vision_encoder_still_runs(tmp_path: Path, capsys) -> None:
+    """A plain `IdeficsProcessor(IdeficsImageProcessor(), tokenizer)` resizes to 224 px; a small
+    vision encoder interpolates its position embeddings instead of failing every batch."""
+    import torch
+    from transformers import AutoTokenizer, IdeficsConfig, IdeficsForVisionText2Text, IdeficsProcessor
+    from transformers.models.idefics.image_processing_pil_idefics import IdeficsImageProcessorPil
+
+    tokenizer = AutoTokenizer.from_pretrained(TINY_CHECKPOINT)
+    config = IdeficsConfig(
+        vocab_size=len(tokenizer), additional_vocab_size=2, hidden_size=32, intermediate_size=64,
+        num_hidden_layers=2, num_attention_heads=2, cross_layer_interval=1, use_resampler=False,
+        vision_config={"embed_dim": 32, "image_size": 30, "patch_size": 15, "num_hidden_layers": 1,
+                       "num_attention_heads": 2, "intermediate_size": 64},
+    )  # fmt: skip
+    torch.manual_seed(0)
+    IdeficsForVisionText2Text(config).save_pretrained(tmp_path / "ckpt")
+    IdeficsProcessor(image_processor=IdeficsImageProcessorPil(), tokenizer=tokenizer).save_pretrained(tmp_path / "ckpt")
+    out = tmp_path / "run"
+    args = ["--suite", "easyvqa", "--model", str(tmp_path / "ckpt"), "--limit", "20", "--out", str(out)]
+    assert cli(capsys, *args, "--no-progress").code == 0
+    assert read_json(out / "results.json")["n_errors"] == 0 and len(generations(out)) == 20
+    assert read_json(out / "manifest.json")["model"]["interpolate_pos_encoding"] is True
