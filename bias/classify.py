@@ -148,7 +148,7 @@ def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool
             try:
                 scores = model.rank([request], [completions])[0]  # type: ignore[attr-defined]
                 row.update(prediction=labels[scores.index(max(scores))], scores=dict(zip(labels, scores, strict=True)))
-            except (ImageError, OutOfMemory) as exc:
+            except (ImageError, OutOfMemory, ValueError, RuntimeError) as exc:  # this face's error, counted
                 row.update(prediction=None, error=first_line(exc))
             handle.write(json.dumps(row) + "\n")
             handle.flush()

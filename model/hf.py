@@ -302,8 +302,8 @@ class HFModel:
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         try:
             with torch.inference_mode():
-                options = self.family.forward_options(self.model, self.processor)
-                logprobs = self.model(**inputs, **options).logits.float().log_softmax(-1)
+                extra = self.family.forward_options(self.model, self.processor)
+                logprobs = self.model(**inputs, **extra).logits.float().log_softmax(-1)
         except torch.cuda.OutOfMemoryError as exc:
             torch.cuda.empty_cache()
             raise OutOfMemory(first_line(exc)) from None

@@ -17,7 +17,6 @@ from evals.errors import DataError, UserError
 from evals.records import SampleRecord
 from evals.store import MANIFEST, RESULTS, SAMPLES, manifest_problem, read_json, read_log
 
-
 FAMILY_OF_CLASS = {
     "IdeficsForVisionText2Text": "idefics1",
     "Idefics2ForConditionalGeneration": "idefics2",
