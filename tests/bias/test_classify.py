@@ -79,3 +79,13 @@ def test_ranking_probe_on_the_tiny_model(tmp_path: Path, image_dir: Path) -> Non
     assert set(row["scores"]) == set(PROBES[row["attribute"]].labels)
     assert all(score < 0 for score in row["scores"].values())  # summed log-probabilities
     assert set(results) == {"gender", "race", "age"}
+
+
+def test_a_face_the_model_cannot_rank_is_that_faces_error(tmp_path: Path, image_dir: Path) -> None:
+    class Failing(ScriptedModel):
+        def rank(self, requests, candidates):
+            raise ValueError("candidate adds no tokens to the prompt")
+
+    run_probe(Failing(), faces(image_dir)[:1], tmp_path, progress=False)
+    rows = read_log(tmp_path / "predictions.jsonl")
+    assert len(rows) == 3 and all(row["error"] == "candidate adds no tokens to the prompt" for row in rows)
