@@ -86,6 +86,7 @@ def test_a_face_the_model_cannot_rank_is_that_faces_error(tmp_path: Path, image_
         def rank(self, requests, candidates):
             raise ValueError("candidate adds no tokens to the prompt")
 
-    run_probe(Failing(), faces(image_dir)[:1], tmp_path, progress=False)
+    with pytest.raises(Exception, match="no predictions to score"):  # every face failed: nothing to score
+        run_probe(Failing(), faces(image_dir)[:1], tmp_path, progress=False)
     rows = read_log(tmp_path / "predictions.jsonl")
     assert len(rows) == 3 and all(row["error"] == "candidate adds no tokens to the prompt" for row in rows)
