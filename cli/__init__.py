@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "cmd_run"),
     "list": ("run", "cmd_list"),
     "score": ("run", "cmd_score"),
+    "import": ("importing", "cmd_import"),
     "report": ("report", "cmd_report"),
     "gate": ("report", "cmd_gate"),
     "bench": ("bench", "cmd_bench"),
@@ -37,6 +38,7 @@ def top_help() -> str:
         f"usage: {PROG} [run] --suite S --model M [options]\n"
         f"       {PROG} list\n"
         f"       {PROG} score --suite S --predictions FILE --out DIR [--split SPLIT] [--overwrite]\n"
+        f"       {PROG} import --from lmms-eval|vlmevalkit FILE_OR_DIR --suite S --out DIR [--data D]\n"
         f"       {PROG} report RUN [RUN ...] [--out report.html | --format md]\n"
         f"       {PROG} gate --baseline RUN --candidate RUN [--max-drop 1.0] [--junit FILE]\n"
         f"       {PROG} bench [--model M] [--workload docvqa] [--batch-sizes 1,8,32] [--card]\n"
@@ -47,6 +49,7 @@ def top_help() -> str:
         "  run     run a suite on a model and score it (the default command)\n"
         "  list    show suites and models\n"
         "  score   score a predictions file without a model\n"
+        "  import  an lmms-eval or VLMEvalKit log as a run scored by our suite, beside the peer's score\n"
         "  report  HTML or Markdown report of runs, beside the published Idefics2 numbers\n"
         "  gate    CI regression gate: fail on a significant drop between two runs\n"
         "  bench   throughput (samples/s, tokens/s) and the model card's efficiency table\n"

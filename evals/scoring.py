@@ -78,34 +78,42 @@ def load_predictions(suite: Suite, path: Path) -> list[tuple[Sample, str]]:
     rows: list[tuple[Sample, str]] = []
     seen: set[str] = set()
     for number, obj in iter_jsonl(path):
-        where = f"{path}:{number}"
-        for alias in ("index", "pid"):  # MMBench's and MathVista's own records name their id so
-            if "id" not in obj and alias in obj:
-                obj = {**obj, "id": obj[alias]}
-        if "id" not in obj:
-            raise DataError(f"{where}: missing field 'id'")
-        sample_id = field_id(obj, "id", where)
-        name = "prediction" if "prediction" in obj else "response" if "response" in obj else None
-        if name is None:
-            raise DataError(f"{where}: missing field 'prediction'")
-        text = field_str(obj, name, where)
-        question = field_str(obj, "question", where, optional=True) or ""
-        if sample_id in seen:
-            raise DataError(f"{where}: id {sample_id!r} appears twice; each id must appear once")
-        seen.add(sample_id)
-        try:
-            target = suite.target_from_record(obj)
-            meta = suite.meta_from_record(obj)
-        except DataError as exc:
-            raise DataError(f"{where}: {exc}") from None
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
-            # a shape no check above foresaw: still one line that says where
-            detail = f"{type(exc).__name__}: {exc}"[:200]
-            raise DataError(f"{where}: cannot read this {suite.name} record ({detail})") from None
-        rows.append((Sample(id=sample_id, question=question, target=target, meta=meta), text))
+        sample, text = prediction_record(suite, obj, f"{path}:{number}")
+        if sample.id in seen:
+            raise DataError(f"{path}:{number}: id {sample.id!r} appears twice; each id must appear once")
+        seen.add(sample.id)
+        rows.append((sample, text))
     if not rows:
         raise DataError(f"{path} holds no predictions")
     return rows
+
+
+def prediction_record(suite: Suite, obj: dict[str, Any], where: str, gold: bool = True) -> tuple[Sample, str]:
+    """One predictions record as a sample (its id, question, gold target and metadata) and the
+    model's text; `gold=False` reads only the id and the text (the gold comes from elsewhere)."""
+    for alias in ("index", "pid"):  # MMBench's and MathVista's own records name their id so
+        if "id" not in obj and alias in obj:
+            obj = {**obj, "id": obj[alias]}
+    if "id" not in obj:
+        raise DataError(f"{where}: missing field 'id'")
+    sample_id = field_id(obj, "id", where)
+    name = "prediction" if "prediction" in obj else "response" if "response" in obj else None
+    if name is None:
+        raise DataError(f"{where}: missing field 'prediction'")
+    text = field_str(obj, name, where)
+    question = field_str(obj, "question", where, optional=True) or ""
+    if not gold:
+        return Sample(id=sample_id, question=question), text
+    try:
+        target = suite.target_from_record(obj)
+        meta = suite.meta_from_record(obj)
+    except DataError as exc:
+        raise DataError(f"{where}: {exc}") from None
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
+        # a shape no check above foresaw: still one line that says where
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        raise DataError(f"{where}: cannot read this {suite.name} record ({detail})") from None
+    return Sample(id=sample_id, question=question, target=target, meta=meta), text
 
 
 def score_predictions(
@@ -114,8 +122,21 @@ def score_predictions(
     """`idefics2-eval score`: score a predictions file, write DIR/samples.jsonl and DIR/results.json.
 
     A folder that already holds a run or scores is never replaced without `overwrite`."""
-    run = RunDir(out)
     rows = load_predictions(suite, predictions)
+    return score_rows(suite, rows, out, split, overwrite, source=str(predictions))[1]
+
+
+def score_rows(
+    suite: Suite,
+    rows: Sequence[tuple[Sample, str]],
+    out: Path,
+    split: str,
+    overwrite: bool,
+    source: str,
+) -> tuple[list[SampleRecord], dict[str, Any]]:
+    """Score (sample, model text) pairs into the run directory `out`: samples.jsonl and
+    results.json (a model run's manifest there is removed: it no longer describes them)."""
+    run = RunDir(out)
     with lock_run_dir(run.root):
         if run.holds_run() and not overwrite:
             raise UserError(
@@ -127,6 +148,6 @@ def score_predictions(
             run.manifest_path.unlink(missing_ok=True)
             shutil.rmtree(run.root / "shards", ignore_errors=True)
         SampleLog(run.samples_path, recover=False).rewrite(records)
-        results = results_for(suite, split, records, source=str(predictions))
+        results = results_for(suite, split, records, source=source)
         run.write_results(results)
-    return results
+    return records, results

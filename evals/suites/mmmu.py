@@ -135,6 +135,11 @@ def index_to_answer(options: Sequence[str]) -> dict[str, str]:
     return {chr(ord("A") + i): option for i, option in enumerate(options)}
 
 
+# The dataset says "open"; the official repository's example outputs say "short-answer" (its
+# scorer reads anything but "multiple-choice" as open).
+OPEN_TYPES = ("open", "short-answer")
+
+
 class MMMU(Suite):
     name = "mmmu"
     description = "MMMU (MMMU/MMMU or local): official parsing, accuracy by subject and discipline"
@@ -225,8 +230,9 @@ class MMMU(Suite):
         where = f"{self.name} record {record.get('id')!r}"[:120]
         require_fields(record, ["question_type", "answer"], where)
         question_type = field_str(record, "question_type", where)
-        if question_type not in ("multiple-choice", "open"):
+        if question_type not in ("multiple-choice", *OPEN_TYPES):
             raise DataError(f"{where}: question_type must be 'multiple-choice' or 'open', got {question_type[:40]!r}")
+        question_type = "open" if question_type in OPEN_TYPES else question_type
         if record.get("index2ans") is not None:
             index2ans = parse_index2ans(record["index2ans"], where)
         else:

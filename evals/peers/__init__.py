@@ -1,0 +1,69 @@
+"""Other harnesses' per-sample outputs, read into our predictions records (`idefics2-eval import`).
+
+A reader turns a peer's log into `PeerSample`s: a record in our predictions format (`id`, the
+model's `prediction`, the gold fields named as in the benchmark's official data, and, where the
+peer ran the official GPT answer extraction, its `extraction`), plus the peer's own judgement of
+that sample when its log holds one. `PeerLog` adds where it came from: the tool, its version and
+settings, the task, and the peer's own headline score.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evals.errors import UserError
+
+TOOLS = ("lmms-eval", "vlmevalkit")
+
+
+@dataclass
+class PeerSample:
+    record: dict[str, Any]
+    peer_score: float | None = None  # the peer's own score of this sample in [0, 1], when logged
+
+
+@dataclass
+class PeerLog:
+    tool: str
+    files: list[str]
+    samples: list[PeerSample]
+    task: str | None = None  # the peer's name for the benchmark (lmms-eval task, VLMEvalKit dataset)
+    model: str | None = None
+    version: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    peer_score: float | None = None  # the peer's headline score, in percent
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "from": self.tool,
+            "files": self.files,
+            "task": self.task,
+            "model": self.model,
+            "version": self.version,
+            "settings": self.settings,
+            "peer_score": self.peer_score,
+        }
+
+
+def read_peer(tool: str, path: Path, suite: str, split: str) -> PeerLog:
+    """The peer log at `path` (a file or a folder holding one) for `suite`."""
+    if not path.exists():
+        raise UserError(f"no {tool} output at {path}")
+    if tool == "lmms-eval":
+        from evals.peers.lmms_eval import read_lmms_eval
+
+        return read_lmms_eval(path, suite)
+    if tool == "vlmevalkit":
+        from evals.peers.vlmevalkit import read_vlmevalkit
+
+        return read_vlmevalkit(path, suite, split)
+    raise UserError(f"unknown --from {tool!r}; use one of {', '.join(TOOLS)}")
+
+
+def as_percent(value: Any) -> float | None:
+    """A peer's headline score in percent: the tools write fractions or percents."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return round(float(value) * 100, 4) if 0 <= value <= 1 else float(value)
