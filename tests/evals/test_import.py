@@ -17,8 +17,9 @@ from tests.hostile import assert_one_line_error, cli
 
 
 def lmms_mmmu_line(i: int, row: dict) -> dict:
-    doc = {"id": row["id"], "question": "Which one?", "options": str(list((row.get("index2ans") or {}).values())),
-           "answer": row["answer"], "question_type": row["question_type"], "subfield": "x", "img_type": "['Photos']"}  # fmt: skip
+    options = str(list((row.get("index2ans") or {}).values()))
+    doc = {"id": row["id"], "question": "Which one?", "options": options, "answer": row["answer"],
+           "question_type": row["question_type"], "subfield": "x", "img_type": "['Photos']"}  # fmt: skip
     metric = {"id": row["id"], "question_type": row["question_type"], "answer": row["answer"],
               "parsed_pred": row.get("official_parsed", "A")}  # fmt: skip
     return {"doc_id": i, "doc": doc, "target": row["answer"], "arguments": [], "resps": [[row["response"]]],
@@ -126,8 +127,8 @@ def test_mathvista_logs_with_the_official_extraction_score_item_for_item(tmp_pat
 
 MMMU_ROWS = [
     {"id": "validation_Biology_1", "question_type": "multiple-choice", "answer": "B",
-     "index2ans": {"A": "DNA replication", "B": "RNA", "C": "protein"}, "response": "DNA is not it; the answer is (B) RNA.",
-     "official_parsed": "A"},  # lmms-eval 0.7.3 reads "DNA " as option A
+     "index2ans": {"A": "DNA replication", "B": "RNA", "C": "protein"},
+     "response": "DNA is not it; the answer is (B) RNA.", "official_parsed": "A"},  # lmms-eval 0.7.3 reads "DNA " as option A
     {"id": "validation_Physics_2", "question_type": "open", "answer": "3", "response": "There are 3 forces.",
      "official_parsed": [3.0]},
     {"id": "validation_Physics_3", "question_type": "multiple-choice", "answer": "A",
