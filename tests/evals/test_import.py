@@ -128,7 +128,7 @@ def test_mathvista_logs_with_the_official_extraction_score_item_for_item(tmp_pat
 MMMU_ROWS = [
     {"id": "validation_Biology_1", "question_type": "multiple-choice", "answer": "B",
      "index2ans": {"A": "DNA replication", "B": "RNA", "C": "protein"},
-     "response": "DNA is not it; the answer is (B) RNA.", "official_parsed": "A"},  # lmms-eval 0.7.3 reads "DNA " as option A
+     "response": "DNA is not it; the answer is (B) RNA.", "official_parsed": "A"},  # lmms-eval: "DNA " is A
     {"id": "validation_Physics_2", "question_type": "open", "answer": "3", "response": "There are 3 forces.",
      "official_parsed": [3.0]},
     {"id": "validation_Physics_3", "question_type": "multiple-choice", "answer": "A",
