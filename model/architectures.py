@@ -22,7 +22,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evals.errors import UserError
+from evals.errors import UserError, first_line
 
 _SIGLIP_SO400M = {"hidden_size": 1152, "intermediate_size": 4304, "num_hidden_layers": 27,
                   "num_attention_heads": 16, "patch_size": 14, "hidden_act": "gelu_pytorch_tanh",
@@ -178,9 +178,17 @@ def build_processor(arch: dict[str, Any], hf_config: Any, tokenizer: Any) -> Any
         size={"longest_edge": side * settings["tiles_per_edge"]},
         max_image_size={"longest_edge": side},
     )
-    return getattr(transformers, f"{prefix}Processor")(
-        image_processor=images, tokenizer=tokenizer, image_seq_len=seq_len, chat_template=tokenizer.chat_template
-    )
+    try:  # SmolVLM's processor needs torchvision (for its video processor) and num2words
+        extra = {"video_processor": transformers.SmolVLMVideoProcessor()} if model_type == "smolvlm" else {}
+        return getattr(transformers, f"{prefix}Processor")(
+            image_processor=images,
+            tokenizer=tokenizer,
+            image_seq_len=seq_len,
+            chat_template=tokenizer.chat_template,
+            **extra,
+        )
+    except ImportError as exc:
+        raise UserError(f"cannot build the {model_type} processor: {first_line(exc)}") from None
 
 
 def model_class(hf_config: Any) -> Any:

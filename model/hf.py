@@ -115,7 +115,7 @@ class HFModel:
         try:
             hf_config = AutoConfig.from_pretrained(spec, **load_kwargs)
             processor = AutoProcessor.from_pretrained(spec, **load_kwargs)
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, ImportError) as exc:  # ImportError: a package the processor needs
             raise _load_error(display_name or spec, exc) from None
         model_kwargs = dict(load_kwargs, dtype=getattr(torch, DTYPE_NAMES[dtype]), use_safetensors=True)
         model_kwargs["attn_implementation"] = cls._attention(config.attn, device)

@@ -111,3 +111,14 @@ def test_a_red_team_suite_runs_on_every_family(checkpoint: Path, tmp_path: Path,
     args = ["--suite", "redteam-captcha", "--model", str(checkpoint), "--limit", "3", "--out", str(out)]
     assert cli(capsys, *args, "--no-progress").code == 0
     assert read_json(out / "results.json")["n_errors"] == 0
+
+
+def test_smolvlm_without_its_processor_packages_is_a_one_line_error(tmp_path: Path, capsys) -> None:
+    import importlib.util
+
+    from tests.hostile import assert_one_line_error
+
+    if importlib.util.find_spec("torchvision") and importlib.util.find_spec("num2words"):
+        pytest.skip("SmolVLM's processor can be built here")
+    outcome = cli(capsys, "--model", "random:smolvlm", "--limit", "1", "--out", str(tmp_path / "run"))
+    assert_one_line_error(outcome, "cannot build the smolvlm processor")
