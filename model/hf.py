@@ -95,6 +95,7 @@ class HFModel:
     _stop_ids: list[int] = field(default_factory=list)
     _outcomes: list[int] = field(default_factory=lambda: [0, 0])  # generations made, model failures
     _bad_words: list[list[int]] = field(default_factory=list)
+    _forward_options: dict[str, Any] = field(default_factory=dict)  # the family's, for forward and generate
 
     @classmethod
     def load(cls, spec: str, config: RunConfig, display_name: str | None = None) -> HFModel:
@@ -131,11 +132,7 @@ class HFModel:
         model.eval()
         if config.compile:
             compile_language_model(model, device)
-        self = cls(model=model, processor=processor, device=device, settings={}, name=display_name or spec)
-        self.family = family
-        self.prompt_format = choose_format(config.prompt_format, hf_config.model_type, spec)
-        self._configure_processor(config)
-        self.settings = {
+        settings = {
             "backend": "hf",
             "path": spec,
             "revision": config.revision,
@@ -146,13 +143,23 @@ class HFModel:
             "attn": model_kwargs["attn_implementation"],
             "quantization": config.quantization,
             "compiled": config.compile,
-            **self.model_settings(),
         }
-        return self
+        return cls.ready(model, processor, device, display_name or spec, spec, config, settings)
 
-    def model_settings(self) -> dict[str, Any]:
-        """What the manifest records about the family, its image handling and the prompt format."""
-        return {**self.family.settings(self.model, self.processor), "prompt_format": self.prompt_format}
+    @classmethod
+    def ready(
+        cls, model: Any, processor: Any, device: str, name: str, spec: str, config: RunConfig, settings: dict[str, Any]
+    ) -> HFModel:
+        """The backend around a built model and its processor: the family's processor settings and
+        prompt format applied, and the manifest's settings (`settings` plus what they decided)."""
+        model_type = getattr(model.config, "model_type", None)
+        family = family_of(model_type)
+        self = cls(model=model, processor=processor, device=device, settings={}, name=name, family=family)
+        self.prompt_format = choose_format(config.prompt_format, model_type, spec)
+        self._configure_processor(config)
+        family_settings = self.family.settings(self.model, self.processor)
+        self.settings = {**settings, **family_settings, "prompt_format": self.prompt_format}
+        return self
 
     @staticmethod
     def _attention(attn: str, device: str) -> str:
@@ -195,6 +202,7 @@ class HFModel:
         vocab = tokenizer.get_vocab()
         self._stop_ids = [tokenizer.eos_token_id] + [vocab[t] for t in STOP_TOKENS if t in vocab]
         self._bad_words = [[vocab[t]] for t in NEVER_GENERATE if t in vocab]
+        self._forward_options = self.family.forward_options(self.model, self.processor)
 
     def render(self, request: Request) -> str:
         return render(request.messages, self.prompt_format, self.processor)
@@ -302,8 +310,7 @@ class HFModel:
             inputs["pixel_values"] = inputs["pixel_values"].to(self.model.dtype)
         try:
             with torch.inference_mode():
-                extra = self.family.forward_options(self.model, self.processor)
-                logprobs = self.model(**inputs, **extra).logits.float().log_softmax(-1)
+                logprobs = self.model(**inputs, **self._forward_options).logits.float().log_softmax(-1)
         except torch.cuda.OutOfMemoryError as exc:
             torch.cuda.empty_cache()
             raise OutOfMemory(first_line(exc)) from None
@@ -336,7 +343,7 @@ class HFModel:
                     pad_token_id=self.processor.tokenizer.pad_token_id,
                     bad_words_ids=self._bad_words or None,
                     **self._completion_stop(),
-                    **self.family.forward_options(self.model, self.processor),
+                    **self._forward_options,
                 )
         except torch.cuda.OutOfMemoryError as exc:
             torch.cuda.empty_cache()

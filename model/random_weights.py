@@ -26,9 +26,7 @@ def load_random(spec: str, config: RunConfig) -> Any:
     from transformers.utils import logging as hf_logging
 
     from model import TINY_CHECKPOINT
-    from model.families import family_of
     from model.hf import DTYPE_NAMES, HFModel, resolve_device, resolve_dtype
-    from model.prompts import choose_format
 
     hf_logging.set_verbosity_error()
     arch = architecture(spec.partition(":")[2])
@@ -44,11 +42,7 @@ def load_random(spec: str, config: RunConfig) -> Any:
     with torch.device(device):  # initialise in place: an 8B model never passes through host memory
         model = model_class(hf_config)._from_config(hf_config, dtype=getattr(torch, DTYPE_NAMES[dtype]))
     model.eval()
-    self = HFModel(model=model, processor=processor, device=device, settings={}, name=spec)
-    self.family = family_of(hf_config.model_type)
-    self.prompt_format = choose_format(config.prompt_format, hf_config.model_type, spec)
-    self._configure_processor(config)
-    self.settings = {
+    settings = {
         "backend": "hf",
         "path": spec,
         "random_weights": True,
@@ -58,9 +52,8 @@ def load_random(spec: str, config: RunConfig) -> Any:
         "device": device,
         "attn": hf_config._attn_implementation,
         "quantization": "none",
-        **self.model_settings(),
     }
-    return self
+    return HFModel.ready(model, processor, device, spec, spec, config, settings)
 
 
 BYTES_PER_PARAMETER = {"fp32": 4, "bf16": 2, "fp16": 2}
