@@ -7,7 +7,7 @@ scored, without a model.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -133,9 +133,11 @@ def score_rows(
     split: str,
     overwrite: bool,
     source: str,
+    manifest: Callable[[list[SampleRecord], dict[str, Any]], dict[str, Any]] | None = None,
 ) -> tuple[list[SampleRecord], dict[str, Any]]:
-    """Score (sample, model text) pairs into the run directory `out`: samples.jsonl and
-    results.json (a model run's manifest there is removed: it no longer describes them)."""
+    """Score (sample, model text) pairs into the run directory `out`: samples.jsonl, results.json
+    and, with `manifest` (made from the records and results), manifest.json, all under the run's
+    lock. Without one, a model run's manifest there is removed: it no longer describes them."""
     run = RunDir(out)
     with lock_run_dir(run.root):
         if run.holds_run() and not overwrite:
@@ -150,4 +152,6 @@ def score_rows(
         SampleLog(run.samples_path, recover=False).rewrite(records)
         results = results_for(suite, split, records, source=source)
         run.write_results(results)
+        if manifest is not None:
+            run.write_manifest(manifest(records, results))
     return records, results

@@ -18,7 +18,6 @@ from evals.errors import DataError
 from evals.peers import PeerLog
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import prediction_record, score_rows
-from evals.store import RunDir
 from evals.suites import Suite
 
 EXAMPLES = 5  # differently judged samples shown
@@ -108,17 +107,18 @@ def import_run(
     suite: Suite, log: PeerLog, out: Path, split: str, data: str | None = None, overwrite: bool = False
 ) -> Imported:
     rows = pair_samples(suite, log, split, data)
-    manifest = {
-        "schema_version": SCHEMA_VERSION,
-        "created": now(),
-        "config": {"suite": suite.name, "split": split, "model": log.model or f"{log.tool} import", "data": data},
-        "model": {"backend": "imported", "from": log.tool},
-        "imported": log.describe(),
-        "hardware": {"python": platform.python_version()},
-    }
-    records, results = score_rows(suite, rows, out, split, overwrite, source=f"{log.tool}: {log.files[0]}")
-    comparison = compare(log, records, results.get("score"))
-    manifest["imported"]["comparison"] = comparison
-    # written last: score_rows has checked, under the run's lock, that nothing was overwritten
-    RunDir(out).write_manifest(manifest)
+    comparison: dict[str, Any] = {}
+
+    def manifest(records: list[SampleRecord], results: dict[str, Any]) -> dict[str, Any]:
+        comparison.update(compare(log, records, results.get("score")))
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "created": now(),
+            "config": {"suite": suite.name, "split": split, "model": log.model or f"{log.tool} import", "data": data},
+            "model": {"backend": "imported", "from": log.tool},
+            "imported": {**log.describe(), "comparison": comparison},
+            "hardware": {"python": platform.python_version()},
+        }
+
+    _, results = score_rows(suite, rows, out, split, overwrite, source=f"{log.tool}: {log.files[0]}", manifest=manifest)
     return Imported(results, comparison)
