@@ -115,7 +115,8 @@ def read_lmms_eval(path: Path, suite: str) -> PeerLog:
 def _read_results(samples_file: Path, task: str, log: PeerLog) -> None:
     """The headline score, version and settings from the run's results file, when it is there."""
     prefix = samples_file.name.split("samples_")[0]
-    candidates = [samples_file.parent / f"{prefix}results.json", *sorted(samples_file.parent.glob("*results*.json"))]
+    named = samples_file.parent / f"{prefix}results.json"  # the same run's, first; then any other
+    candidates = dict.fromkeys([named, *sorted(samples_file.parent.glob("*results*.json"))])
     for candidate in candidates:
         if not candidate.is_file():
             continue
