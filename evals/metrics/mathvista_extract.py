@@ -39,7 +39,9 @@ class Extraction:
 
 _STRONG_CUES = re.compile(
     r"\b(?:answer|option|choice|option letter)\s*(?:is|would be|should be|will be|[:\uff1a=])\s*:?"
-    r"|^[ \t]*answer\b[ \t]*[:\uff1a]?",
+    r"|^[ \t]*answer\b[ \t]*[:\uff1a]?"
+    r"|\u7b54\u6848\s*(?:\u662f|\u4e3a|[:\uff1a])?\s*"  # 答案 (是 | 为 | :): Chinese "the answer (is)"
+    r"|\u9009\u9879(?=\s*\(?[A-Z](?![A-Za-z]))",  # 选项 A: "option A"
     re.IGNORECASE | re.MULTILINE,
 )
 _WEAK_CUES = re.compile(r"\b(?:therefore|thus|hence|so)\b,?", re.IGNORECASE)
@@ -56,6 +58,7 @@ _WORDS = {
 }  # fmt: skip
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 _ALL_LETTERS = [chr(ord("A") + i) for i in range(26)]
+_CHOICES_HEADER = re.compile(r"^[ \t]*Choices:[ \t]*$", re.MULTILINE)
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|false)\b|n't\b", re.IGNORECASE)
 _COMPARATIVES = re.compile(
     r"\b(?:larger|smaller|greater|less|bigger|more|fewer|higher|lower|equal|same|shorter|longer|taller)\b",
@@ -161,17 +164,49 @@ def answer_segments(text: str) -> list[tuple[str, str]]:
     return segments
 
 
+def _listed_options(question: str, choices: list[str]) -> list[str]:
+    """The options in the order the prompt lists them ("(A) 0.30%", "(B) 0.32%", ...).
+
+    GPT-4 answers with the letter the prompt shows, and the official normalisation maps that
+    letter through the record's `choices`. A few testmini records list their choices in another
+    order than `choices` (pid 229, 272, ...): there the letter, not the text, decides the score."""
+    headers = list(_CHOICES_HEADER.finditer(question))
+    if not headers:
+        return choices
+    # the last listing: few-shot prompts list their examples' choices first
+    found = re.findall(r"^[ \t]*\(([A-Z])\)[ \t]*(.*?)[ \t]*$", question[headers[-1].end() :], re.MULTILINE)
+    letters = [letter for letter, _ in found[: len(choices)]]
+    if len(found) < len(choices) or letters != _ALL_LETTERS[: len(choices)]:
+        return choices
+    return [option for _, option in found[: len(choices)]]
+
+
+def _question_stem(question: str) -> str:
+    """The question itself: after the last "Question:" and before its choices."""
+    headers = list(_CHOICES_HEADER.finditer(question))
+    end = headers[-1].start() if headers else len(question)
+    start = question.rfind("Question:", 0, end)
+    return question[max(start, 0) : end]
+
+
 def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
-    letters = [chr(ord("A") + i) for i in range(len(choices))]
+    letters = _ALL_LETTERS[: len(choices)]
+    options = _listed_options(question, choices)
+    stem = _question_stem(question)
+
+    def picked(option: str, rule: str) -> Extraction:
+        # an option found by its text is answered with the letter the prompt gives it
+        return Extraction(letters[options.index(option)], rule)
+
     for where, part in answer_segments(text):
         # after an answer cue any capital letter counts: "The correct option letter is D" for a
         # yes/no question is extracted as "D" by GPT-4 too, and normalised to the nearest choice
         letter = _find_letter(part, _ALL_LETTERS, loose=True)
         if letter:
             return Extraction(letter, f"letter-{where}")
-        mentioned = _choice_mentioned(part, choices, first=False)
+        mentioned = _choice_mentioned(part, options, first=False)
         if mentioned is not None:
-            return Extraction(mentioned, f"choice-text-{where}")
+            return picked(mentioned, f"choice-text-{where}")
     # No cue: a reply that declines to answer is extracted by GPT-4 as "N/A" (normalised to the
     # nearest choice); otherwise an option letter, an option's text, a yes/no reading of the reply,
     # the option sharing most words with it, or the reply itself for the nearest choice.
@@ -188,21 +223,21 @@ def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
     # one reasons first and concludes last
     one_sentence = len([piece for piece in _SENTENCES.split(text) if piece.strip()]) == 1
     # options the question itself names ("If AB = 8 ..., find the diameter") are passed over
-    unstated = [choice for choice in choices if choice.lower() not in question.lower()]
+    unstated = [option for option in options if _choice_mentioned(stem, [option], first=True) is None]
     mentioned = _choice_mentioned(text, unstated, first=one_sentence) or _choice_mentioned(
-        text, choices, first=one_sentence
+        text, options, first=one_sentence
     )
     if mentioned is not None:
-        return Extraction(mentioned, "choice-text-reply")
-    valued = _choice_by_value(text, choices, question)
+        return picked(mentioned, "choice-text-reply")
+    valued = _choice_by_value(text, options, question)
     if valued is not None:
-        return Extraction(valued, "choice-value-reply")
-    if sorted(choice.lower() for choice in choices) == ["no", "yes"]:
-        negated = _NEGATION.search(_sentence(text)) or _other_comparison(_sentence(text), question)
-        return Extraction(next(c for c in choices if c.lower() == ("no" if negated else "yes")), "yes-no")
-    overlapping = _most_overlapping_choice(text, choices)
+        return picked(valued, "choice-value-reply")
+    if sorted(option.lower() for option in options) == ["no", "yes"]:
+        negated = _NEGATION.search(_sentence(text)) or _other_comparison(_sentence(text), stem)
+        return picked(next(o for o in options if o.lower() == ("no" if negated else "yes")), "yes-no")
+    overlapping = _most_overlapping_choice(text, options)
     if overlapping is not None:
-        return Extraction(overlapping, "word-overlap")
+        return picked(overlapping, "word-overlap")
     return Extraction(text, "nearest-choice")
 
 

@@ -64,7 +64,7 @@ def test_normalization(extraction, choices, question_type, answer_type, precisio
         ("So the answer is (B).", "multi_choice", "text", ["1", "2", "3"], "B"),
         ("Answer: C", "multi_choice", "text", ["1", "2", "3"], "C"),
         ("The correct option letter is D.", "multi_choice", "text", ["yes", "no"], "D"),
-        ("The cat is not on the mat.", "multi_choice", "text", ["Yes", "No"], "No"),
+        ("The cat is not on the mat.", "multi_choice", "text", ["Yes", "No"], "B"),  # GPT-4 answers with the letter
         ("I cannot determine this from the image.", "multi_choice", "text", ["3", "4"], "N/A"),
         ("the perimeter is 3 + 3 + 3 = **9 yards**.", "free_form", "integer", None, "9"),
         ("So, the difference is 53.5% - 46.5% = 7%.", "free_form", "integer", None, "7"),
@@ -77,6 +77,34 @@ def test_normalization(extraction, choices, question_type, answer_type, precisio
 )
 def test_extraction_rules(reply, question_type, answer_type, choices, expected) -> None:
     assert extract_answer(reply, question_type, answer_type, choices).text == expected
+
+
+def test_an_option_named_by_its_text_gets_the_letter_the_prompt_shows() -> None:
+    """testmini pid 229 lists its options in another order than its `choices`; GPT-4 answers with
+    the prompt's letter and the official normalisation maps it through `choices`."""
+    query = (
+        "Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.\n"
+        "Question: What is the highest lysine level given?\nChoices:\n"
+        "(A) 0.30%\n(B) 0.32%\n(C) 0.31%\n(D) 0.29%\n(E) 0.33%"
+    )
+    choices = ["0.33%", "0.31%", "0.29%", "0.32%", "0.30%"]
+    extraction = extract_answer("The highest lysine level given is 0.33%.", "multi_choice", "text", choices, 0, query)
+    assert extraction.text == "E"
+    assert normalize_extraction(extraction.text, choices, "multi_choice", "text", None) == "0.30%"
+
+
+def test_the_last_listing_of_a_few_shot_prompt_is_the_question_s() -> None:
+    query = (
+        "Question: Which is the capital?\nChoices:\n(A) paris\n(B) rome\nThus, the answer is A (paris).\n\n"
+        "Question: What is 2 + 3?\nChoices:\n(A) 6\n(B) 5\nSolution:"
+    )
+    assert extract_answer("Adding them gives 5.", "multi_choice", "text", ["6", "5"], 0, query).text == "B"
+
+
+@pytest.mark.parametrize("reply", ["所以答案是C", "因此,答案是C。", "答案:C", "选项C。"])
+def test_a_chinese_answer_cue_names_the_letter(reply: str) -> None:
+    choices = ["8", "10", "12", "14"]
+    assert extract_answer(f"AB+BC = 12\n{reply}", "multi_choice", "text", choices).text == "C"
 
 
 def test_numbers_the_question_states_are_passed_over() -> None:
