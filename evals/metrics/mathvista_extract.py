@@ -59,6 +59,8 @@ _WORDS = {
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 _ALL_LETTERS = [chr(ord("A") + i) for i in range(26)]
 _CHOICES_HEADER = re.compile(r"^[ \t]*Choices:[ \t]*$", re.MULTILINE)
+_ANSWER_LABEL = re.compile(r"\s*A\s*(?::|\s-)\s*(\S.*)", re.DOTALL)
+_PROMPT_PARTS = re.compile(r"^[ \t]*(?:Choices|Hint|Solution):", re.MULTILINE)
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|false)\b|n't\b", re.IGNORECASE)
 _COMPARATIVES = re.compile(
     r"\b(?:larger|smaller|greater|less|bigger|more|fewer|higher|lower|equal|same|shorter|longer|taller)\b",
@@ -71,6 +73,8 @@ _DECLINES = re.compile(
     r"does not provide|doesn't provide|not clear|unclear|not specified|no information|not given)\b",
     re.IGNORECASE,
 )
+_RANGE_QUESTION = re.compile(r"\brange\b", re.IGNORECASE)
+_SPAN_START = re.compile(r"-?[\d.,]+\s*(?:to|-|\u2013)\s*-?\d")
 _COPULA = re.compile(
     r"\b(?:is|are|was|were|be|equals?|of)\b(?:\s+(?:about|approximately|around|roughly|only|just|exactly))?\s*\$?",
     re.IGNORECASE,
@@ -182,11 +186,12 @@ def _listed_options(question: str, choices: list[str]) -> list[str]:
 
 
 def _question_stem(question: str) -> str:
-    """The question itself: after the last "Question:" and before its choices."""
-    headers = list(_CHOICES_HEADER.finditer(question))
-    end = headers[-1].start() if headers else len(question)
-    start = question.rfind("Question:", 0, end)
-    return question[max(start, 0) : end]
+    """The question itself, without the hint (its "e.g., 1, 2, 3" states no number of the problem),
+    its choices or a few-shot prompt's examples: from the last "Question:" to the next part."""
+    start = question.rfind("Question:")
+    stem = question[max(start, 0) :]
+    end = _PROMPT_PARTS.search(stem)
+    return stem[: end.start()] if end else stem
 
 
 def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
@@ -216,9 +221,21 @@ def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
         return Extraction(text, "no-information")
     if declined or text.rstrip().endswith("?"):
         return Extraction("N/A", "declined")
+    labelled = _ANSWER_LABEL.match(text)
+    if labelled:
+        # "A: No, Periwinkle is not the maximum": "A:" labels the answer (GPT-4 reads it as the
+        # answer "No"), when what follows opens with an option's text
+        opening = _choice_mentioned(labelled.group(1)[:80], options, first=True)
+        if opening is not None and labelled.group(1).lower().startswith(opening.lower()):
+            return picked(opening, "labelled-reply")
     letter = _find_letter(text, letters, loose=False)
     if letter:
         return Extraction(letter, "letter-reply")
+    # a reply that opens on a letter past the options ("(E) 90°") is extracted as that letter,
+    # which the normalisation then maps to the nearest choice
+    opening = re.match(r"\s*\(?([A-Z])\)", text)
+    if opening:
+        return Extraction(opening.group(1), "letter-reply")
     # a one-sentence reply names its answer first ("Connor donated more than Aubrey"); a longer
     # one reasons first and concludes last
     one_sentence = len([piece for piece in _SENTENCES.split(text) if piece.strip()]) == 1
@@ -338,10 +355,20 @@ def _extract_number(text: str, question: str) -> Extraction:
         value = _first_number(part.rsplit("=", 1)[-1]) or _first_number(part)
         if value is not None:
             return Extraction(value, f"number-{where}")
+    if _DECLINES.search(text) and not _new_numbers(text, question):
+        # "I cannot tell the value of f(0)": a reply that declines and only repeats the question's
+        # numbers answers nothing (GPT-4 extracts "N/A", which normalises to no number)
+        return Extraction("", "declined")
     value = _blank_number(text, question) or _reply_number(text, question)
     if value is not None:
         return Extraction(value, "number-reply")
     return Extraction("", "none")
+
+
+def _new_numbers(text: str, question: str) -> list[str]:
+    """The reply's numbers that the question itself does not state."""
+    given = {_as_float(value) for _, value in _numbers(_question_stem(question))}
+    return [value for _, value in _numbers(text) if _as_float(value) not in given]
 
 
 def _numbers(part: str) -> list[tuple[int, str]]:
@@ -389,16 +416,24 @@ def _reply_number(text: str, question: str) -> str | None:
     result = last.rsplit("=", 1)[-1]
     if "=" in last and _numbers(result) and len(result.split()) <= 4:
         return _first_number(result)
-    given = {_as_float(value) for _, value in _numbers(question)}
+    stem = _question_stem(question)
+    given = {_as_float(value) for _, value in _numbers(stem)}
     found = _numbers(last)
-    new = [(position, value) for position, value in found if _as_float(value) not in given]
-    candidates = new or found
-    positions = [position for position, _ in candidates]
+    if _RANGE_QUESTION.search(stem):
+        # "The range of the numbers is 13 to 20": GPT-4 takes the end of the span
+        found = [(position, value) for position, value in found if not _SPAN_START.match(last, position)]
+    positions = [position for position, _ in found]
+    stated: list[str] = []  # numbers right after a copula ("is 10", "a total of 8")
     for match in _COPULA.finditer(last):
         first = bisect_left(positions, match.end())  # the first number at or after the copula
-        if first < len(positions) and positions[first] <= match.end() + 2:
-            return candidates[first][1]
-    return candidates[0][1]
+        if first < len(positions) and not re.search(r"[^\W\d_]", last[match.end() : positions[first]]):
+            stated.append(found[first][1])
+    # numbers the question itself states ("the sum of 2002, 2003 and 2004") are passed over
+    for values in (stated, [value for _, value in found]):
+        new = [value for value in values if _as_float(value) not in given]
+        if new:
+            return new[0]
+    return (stated or [value for _, value in found])[0]
 
 
 def _as_float(value: str) -> float | None:

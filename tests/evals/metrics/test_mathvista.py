@@ -107,6 +107,44 @@ def test_a_chinese_answer_cue_names_the_letter(reply: str) -> None:
     assert extract_answer(f"AB+BC = 12\n{reply}", "multi_choice", "text", choices).text == "C"
 
 
+FREE_FORM = (
+    "Hint: Please answer the question requiring an integer answer and provide the final value, e.g., 1, 2, 3, "
+    "at the end.\nQuestion: "
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "reply", "expected"),
+    [
+        # the hint's "e.g., 1, 2, 3" states no number of the problem; "of f(0)" is not "is 0"
+        ("What is the value of f(0)?", "The value of f(0) is 1.", "1"),
+        ("What is the sum of 2002, 2003 and 2004?", "The sum of 2002, 2003 and 2004 is 6009.", "6009"),
+        ("How many years have value less than 10%?", "The value of 10% or less is 11 years.", "11"),
+        ("Brenda graphed the temperatures. What is the range of the numbers?", "The range is 13 to 20.", "20"),
+        ("How many miles per gallon does a city bus get?", "A city bus gets about 4 to 5 miles per gallon.", "4"),
+        # declining and repeating the question's numbers answers nothing
+        ("What is the value of f(0)?", "I cannot determine the value of f(0) without the function.", ""),
+        ("What is the age gap between these two people?", "Sorry, I can't tell the ages of the two people.", ""),
+    ],
+)
+def test_a_free_form_reply_s_number(question: str, reply: str, expected: str) -> None:
+    assert extract_answer(reply, "free_form", "integer", None, 0, FREE_FORM + question).text == expected
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        ("A: No, Periwinkle is not the maximum.", "B"),  # "A:" labels the answer
+        ("A - No, the windows are round.", "B"),
+        ("(E) 90°", "E"),  # a letter past the options is extracted as given
+        ("C) No, Coral is not the roughest.", "C"),
+    ],
+)
+def test_a_reply_s_opening_letter(reply: str, expected: str) -> None:
+    query = "Question: Is Periwinkle the maximum?\nChoices:\n(A) Yes\n(B) No"
+    assert extract_answer(reply, "multi_choice", "text", ["Yes", "No"], 0, query).text == expected
+
+
 def test_numbers_the_question_states_are_passed_over() -> None:
     reply = "In the table, there are 3 methods that achieve a score higher than 20.0."
     question = "How many methods in the table achieve a score higher than 20.0?"
