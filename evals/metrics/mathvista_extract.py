@@ -60,6 +60,7 @@ _WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 _ALL_LETTERS = [chr(ord("A") + i) for i in range(26)]
 _CHOICES_HEADER = re.compile(r"^[ \t]*Choices:[ \t]*$", re.MULTILINE)
 _ANSWER_LABEL = re.compile(r"\s*A\s*(?::|\s-)\s*(\S.*)", re.DOTALL)
+_SPACES = re.compile(r"\s*")
 _PROMPT_PARTS = re.compile(r"^[ \t]*(?:Choices|Hint|Solution):", re.MULTILINE)
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|false)\b|n't\b", re.IGNORECASE)
 _COMPARATIVES = re.compile(
@@ -144,7 +145,9 @@ def _after_last(cue: re.Pattern[str], text: str) -> str | None:
     Searched from the last match backwards, each sentence read in place (no copies of the rest
     of the reply), so a reply full of cues costs linear time."""
     for match in reversed(list(cue.finditer(text))):
-        tail = _sentence(text, match.end()).strip()
+        # "my answer is:\n\nB": the answer may start on a later line
+        start = _SPACES.match(text, match.end()).end()
+        tail = _sentence(text, start).strip()
         if tail:
             return tail
     return None
@@ -265,6 +268,7 @@ def _find_letter(part: str, letters: list[str], loose: bool) -> str | None:
         rf"^\s*([{allowed}])(?:[).:,]|\s|$)",
         rf"\b(?:option|choice)\s+\(?([{allowed}])\b",
         rf"\b(?:letter|option|choice|answer)\b[^.\n]{{0,40}}?\bis\s+\(?([{allowed}])\b",
+        rf"(?m)^[ \t]*\(?([{allowed}])\)?[ \t]*\.?[ \t]*$",  # a letter on a line of its own
     ]
     if loose:  # inside an answer sentence a letter followed by ")", "." or ":" is the answer
         patterns.append(rf"(?<![\w'\u2019-])([{allowed}])(?:[).:]|$)")
@@ -350,16 +354,19 @@ def _extract_list(text: str) -> Extraction:
 
 
 def _extract_number(text: str, question: str) -> Extraction:
+    blank = _blank_number(text, question)
+    if blank is not None:
+        return Extraction(blank, "number-blank")
     for where, part in answer_segments(text):
         # "... = 3 + 3 + 3 = 9 yards": the result follows the last equals sign
-        value = _first_number(part.rsplit("=", 1)[-1]) or _first_number(part)
+        value = ("=" in part and _first_number(part.rsplit("=", 1)[-1])) or _sentence_number(part, question)
         if value is not None:
             return Extraction(value, f"number-{where}")
     if _DECLINES.search(text) and not _new_numbers(text, question):
         # "I cannot tell the value of f(0)": a reply that declines and only repeats the question's
         # numbers answers nothing (GPT-4 extracts "N/A", which normalises to no number)
         return Extraction("", "declined")
-    value = _blank_number(text, question) or _reply_number(text, question)
+    value = _reply_number(text, question)
     if value is not None:
         return Extraction(value, "number-reply")
     return Extraction("", "none")
@@ -416,6 +423,13 @@ def _reply_number(text: str, question: str) -> str | None:
     result = last.rsplit("=", 1)[-1]
     if "=" in last and _numbers(result) and len(result.split()) <= 4:
         return _first_number(result)
+    return _sentence_number(last, question)
+
+
+def _sentence_number(sentence: str, question: str) -> str | None:
+    """The number a sentence answers with: the first after a copula ("is 10 years"), else its
+    first; numbers the question itself states ("higher than 20.0") are passed over."""
+    last = sentence
     stem = _question_stem(question)
     given = {_as_float(value) for _, value in _numbers(stem)}
     found = _numbers(last)
@@ -433,7 +447,8 @@ def _reply_number(text: str, question: str) -> str | None:
         new = [value for value in values if _as_float(value) not in given]
         if new:
             return new[0]
-    return (stated or [value for _, value in found])[0]
+    fallback = stated or [value for _, value in found]
+    return fallback[0] if fallback else None
 
 
 def _as_float(value: str) -> float | None:

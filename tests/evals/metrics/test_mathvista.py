@@ -122,6 +122,13 @@ FREE_FORM = (
         ("How many years have value less than 10%?", "The value of 10% or less is 11 years.", "11"),
         ("Brenda graphed the temperatures. What is the range of the numbers?", "The range is 13 to 20.", "20"),
         ("How many miles per gallon does a city bus get?", "A city bus gets about 4 to 5 miles per gallon.", "4"),
+        ("How many bars have value below 40?", "Therefore, the number of bars with value below 40 is 3.", "3"),
+        ("What is the biggest zero of this function?", "Therefore, the biggest zero of this function is 2.", "2"),
+        (
+            "The model has 9 dots divided into 3 equal groups. There are (_) dots in each group.",
+            "Here is the answer: The model has 9 dots in 3 groups. There are 3 dots in each group.",
+            "3",
+        ),
         # declining and repeating the question's numbers answers nothing
         ("What is the value of f(0)?", "I cannot determine the value of f(0) without the function.", ""),
         ("What is the age gap between these two people?", "Sorry, I can't tell the ages of the two people.", ""),
@@ -138,6 +145,8 @@ def test_a_free_form_reply_s_number(question: str, reply: str, expected: str) ->
         ("A - No, the windows are round.", "B"),
         ("(E) 90°", "E"),  # a letter past the options is extracted as given
         ("C) No, Coral is not the roughest.", "C"),
+        ("Okay, based on the photo, my answer is:\n\nB\n\nThe windows are not square.", "B"),
+        ("Looking at the chart, the values differ.\n\n(B)\n", "B"),  # a letter on a line of its own
     ],
 )
 def test_a_reply_s_opening_letter(reply: str, expected: str) -> None:
