@@ -76,6 +76,14 @@ _DECLINES = re.compile(
 )
 _RANGE_QUESTION = re.compile(r"\brange\b", re.IGNORECASE)
 _SPAN_START = re.compile(r"-?[\d.,]+\s*(?:to|-|\u2013)\s*-?\d")
+_NO_OPTION_FITS = re.compile(
+    r"none of the (?:given |provided |answer )?(?:options|choices|answers)"
+    r"|not (?:one of |among |in |available in |listed in )?the (?:given |provided |answer )?(?:options|choices)"
+    r"|not an? (?:option|choice)|mistake in the (?:question|problem|options|choices)"
+    r"|\u4e0d\u5728\u9009\u9879|\u9898\u76ee(?:\u53ef\u80fd)?\u6709\u8bef|\u6ca1\u6709\u6b63\u786e\u7b54\u6848",
+    # 不在选项 (not among the options), 题目(可能)有误 (the question is wrong), 没有正确答案 (no right answer)
+    re.IGNORECASE,
+)
 _COPULA = re.compile(
     r"\b(?:is|are|was|were|be|equals?|of)\b(?:\s+(?:about|approximately|around|roughly|only|just|exactly))?\s*\$?",
     re.IGNORECASE,
@@ -206,6 +214,10 @@ def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
         # an option found by its text is answered with the letter the prompt gives it
         return Extraction(letters[options.index(option)], rule)
 
+    if _NO_OPTION_FITS.search(text):
+        # "none of the options match this result": GPT-4 extracts "None" (normalised to the
+        # nearest choice), whatever option the reasoning passed through
+        return Extraction("None", "no-option")
     for where, part in answer_segments(text):
         # after an answer cue any capital letter counts: "The correct option letter is D" for a
         # yes/no question is extracted as "D" by GPT-4 too, and normalised to the nearest choice
@@ -336,11 +348,13 @@ def _most_overlapping_choice(text: str, choices: list[str]) -> str | None:
     """The choice sharing the largest share of its words with the reply (GPT-4 matches replies
     that paraphrase an option to that option)."""
     reply = _words(text)
+    # a reply word counts for an option word it inflects ("flipped" for "flip")
+    stems = {word[:n] for word in reply if len(word) > 4 for n in range(4, len(word))}
     best, chosen = 0.0, None
     for choice in choices:
         words = _words(choice)
         if words:
-            share = len(words & reply) / len(words)
+            share = len({word for word in words if word in reply or word in stems}) / len(words)
             if share > best:
                 best, chosen = share, choice
     return chosen if best >= _MIN_OVERLAP else None

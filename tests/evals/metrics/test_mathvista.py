@@ -154,6 +154,20 @@ def test_a_reply_s_opening_letter(reply: str, expected: str) -> None:
     assert extract_answer(reply, "multi_choice", "text", ["Yes", "No"], 0, query).text == expected
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "So x = 72°. Therefore none of the options (A, B, C, D) are correct.",
+        "Thus ∠C = 40°, but this option is not available in the choices. There might be a mistake in the question.",
+        "所以∠F的度数是100°，但这个答案不在选项中，可能题目有误。",  # noqa: RUF001 (a real reply's commas)
+    ],
+)
+def test_a_reply_that_no_option_fits_extracts_none(reply: str) -> None:
+    """GPT-4 extracts "None" here (normalised to the nearest choice), not the option the reasoning
+    passed through."""
+    assert extract_answer(reply, "multi_choice", "text", ["20°", "40°", "55°", "72°"]).text == "None"
+
+
 def test_numbers_the_question_states_are_passed_over() -> None:
     reply = "In the table, there are 3 methods that achieve a score higher than 20.0."
     question = "How many methods in the table achieve a score higher than 20.0?"
