@@ -230,6 +230,11 @@ def _extract_choice(text: str, choices: list[str], question: str) -> Extraction:
     # No cue: a reply that declines to answer is extracted by GPT-4 as "N/A" (normalised to the
     # nearest choice); otherwise an option letter, an option's text, a yes/no reading of the reply,
     # the option sharing most words with it, or the reply itself for the nearest choice.
+    opening = re.match(rf"\s*(?:\(([{''.join(letters)}])\)|([{''.join(letters)}])[.)])(?!\w)", text)
+    if opening:
+        # "(B) can't tell", "C. The effect can't be predicted": a reply that opens on an option
+        # letter answers with it, whatever it says next
+        return Extraction(opening.group(1) or opening.group(2), "letter-reply")
     declined = _DECLINES.search(text)
     if declined and declined.group(0).lower() in ("does not provide", "doesn't provide"):
         # "The question does not provide enough information ..." is usually passed on whole

@@ -146,6 +146,7 @@ def test_a_free_form_reply_s_number(question: str, reply: str, expected: str) ->
         ("(E) 90°", "E"),  # a letter past the options is extracted as given
         ("C) No, Coral is not the roughest.", "C"),
         ("Okay, based on the photo, my answer is:\n\nB\n\nThe windows are not square.", "B"),
+        ("B. It cannot be seen whether Periwinkle is the maximum.", "B"),  # the opening letter, not a decline
         ("Looking at the chart, the values differ.\n\n(B)\n", "B"),  # a letter on a line of its own
     ],
 )
