@@ -89,6 +89,8 @@ _COPULA = re.compile(
     re.IGNORECASE,
 )
 MAX_REPLY = 65_536
+_MAX_WORD = 30  # longer "words" are not inflections of an option's words
+_MAX_GAP = 8  # "is $ 10": what may stand between a copula and its number
 _QUOTED_OPENING = 'The answer is "'
 _MAX_DIGITS = 4000  # Python refuses int() of longer digit strings; no real answer is that long
 
@@ -354,7 +356,7 @@ def _most_overlapping_choice(text: str, choices: list[str]) -> str | None:
     that paraphrase an option to that option)."""
     reply = _words(text)
     # a reply word counts for an option word it inflects ("flipped" for "flip")
-    stems = {word[:n] for word in reply if len(word) > 4 for n in range(4, len(word))}
+    stems = {word[:n] for word in reply if 4 < len(word) <= _MAX_WORD for n in range(4, len(word))}
     best, chosen = 0.0, None
     for choice in choices:
         words = _words(choice)
@@ -459,7 +461,8 @@ def _sentence_number(sentence: str, question: str) -> str | None:
     stated: list[str] = []  # numbers right after a copula ("is 10", "a total of 8")
     for match in _COPULA.finditer(last):
         first = bisect_left(positions, match.end())  # the first number at or after the copula
-        if first < len(positions) and not re.search(r"[^\W\d_]", last[match.end() : positions[first]]):
+        gap = positions[first] - match.end() if first < len(positions) else _MAX_GAP + 1
+        if gap <= _MAX_GAP and not re.search(r"[^\W\d_]", last[match.end() : positions[first]]):
             stated.append(found[first][1])
     # numbers the question itself states ("the sum of 2002, 2003 and 2004") are passed over
     for values in (stated, [value for _, value in found]):

@@ -88,6 +88,9 @@ def test_item08_a_pixel_bomb_is_a_per_sample_error_and_the_report_survives(tmp_p
                        "precision": None, "query": "Is it? (_) dots", "answer": "yes"}),
         ("mathvista", {"question_type": "free_form", "answer_type": "integer", "choices": None, "precision": None,
                        "query": "There are (_) dots in each group.", "answer": "2"}),
+        ("mathvista", {"question_type": "multi_choice", "answer_type": "text", "choices": ["slide", "flip", "turn"],
+                       "precision": None, "query": "Question: What?\nChoices:\n(A) slide\n(B) flip\n(C) turn",
+                       "answer": "flip"}),
         ("mmmu", {"question_type": "open", "answer": "2", "index2ans": {}}),
         ("mmmu", {"question_type": "multiple-choice", "answer": "A", "index2ans": {"A": "one", "B": "two"}}),
         ("docvqa", {"answers": ["hello world"]}),
@@ -102,7 +105,7 @@ def test_item09_scorers_stay_bounded_on_ten_megabyte_replies(suite: str, target:
 
     scorer = get_suite(suite)
     sample = Sample(id="x", question="q", target=target)
-    for unit in ("the answer is 1/2 ", "1.", 'The answer is "', "is 1 ", "1" * 50):
+    for unit in ("the answer is 1/2 ", "1.", 'The answer is "', "is 1 ", "1" * 50, "is ", "x", "A: no "):
         reply = unit * (10_000_000 // len(unit))
         started = time.perf_counter()
         make_record(scorer, sample, "", reply, None, 0.0)
