@@ -65,20 +65,14 @@ def _after_last(cue: re.Pattern[str], text: str) -> str | None:
 
 def answer_segments(text: str) -> list[tuple[str, str]]:
     """Where the answer probably is, most telling first: (rule name, text)."""
-    segments: list[tuple[str, str]] = []
-    boxed = _BOXED.findall(text)
-    if boxed:
-        segments.append(("boxed", boxed[-1]))
-    strong = _after_last(_STRONG_CUES, text)
-    if strong:
-        segments.append(("cue", strong))
-    bold = _BOLD.findall(text)
-    if bold:
-        segments.append(("bold", bold[-1]))
-    weak = _after_last(_WEAK_CUES, text)
-    if weak:
-        segments.append(("conclusion", weak))
-    return segments
+    boxed, bold = _BOXED.findall(text), _BOLD.findall(text)
+    found = [
+        ("boxed", boxed[-1] if boxed else None),
+        ("cue", _after_last(_STRONG_CUES, text)),
+        ("bold", bold[-1] if bold else None),
+        ("conclusion", _after_last(_WEAK_CUES, text)),
+    ]
+    return [(where, part) for where, part in found if part]
 
 
 def question_stem(question: str) -> str:
