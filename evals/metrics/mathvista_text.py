@@ -30,10 +30,16 @@ _WORDS = {
 _WORD_NUMBER = re.compile(r"\b(" + "|".join(_WORDS) + r")\b", re.IGNORECASE)
 _SPACES = re.compile(r"\s*")
 _PROMPT_PARTS = re.compile(r"^[ \t]*(?:Choices|Hint|Solution):", re.MULTILINE)
+# a reply that declines says what it cannot do ("cannot be determined", "can't tell"), not what
+# the answer cannot be ("the perimeter cannot be 38") or what is not enough ("not enough to buy")
 DECLINES = re.compile(
-    r"\b(?:cannot|can't|can not|impossible|unable|not possible|sorry|not enough|insufficient|not provided|"
-    r"does not provide|doesn't provide|not clear|unclear|not specified|no information|not given)\b",
-    re.IGNORECASE,
+    r"\b(?:cannot|can't|can not|impossible to|unable to|not possible to)\s+(?:be\s+)?(?:\w+\s+)?"
+    r"(?:determin|answer|tell|see|provid|help|process|view|identif|know|say|calculat|comput|find|give|judge|"
+    r"assess|confirm|verif|read|access|predict|analy[sz]|infer|decid|compar|count|measur|solv|quantif)"
+    r"|\b(?:impossible|not possible)\b[^.\n]{0,40}$|\bsorry\b"
+    r"|\b(?:not enough|insufficient|no|lack of|lacks?)\s+(?:\w+\s+)?(?:information|data|context|details)\b"
+    r"|\b(?:insufficient|not provided|does not provide|doesn't provide|not clear|unclear|not specified|not given)\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 

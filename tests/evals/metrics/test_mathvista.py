@@ -169,6 +169,20 @@ def test_a_reply_that_no_option_fits_extracts_none(reply: str) -> None:
     assert extract_answer(reply, "multi_choice", "text", ["20°", "40°", "55°", "72°"]).text == "None"
 
 
+@pytest.mark.parametrize(
+    ("reply", "choices", "expected"),
+    [
+        # what the answer cannot be, or what is not enough, is an answer, not a decline
+        ("The perimeter of the triangle cannot be 38.", ["29", "34", "37", "38"], "D"),
+        ("Erica has $1,525.00, which is not enough to buy a motorcycle and a canoe.", ["yes", "no"], "B"),
+        ("The information provided is insufficient to answer the question.", ["29", "34"], "N/A"),
+    ],
+)
+def test_a_decline_is_what_the_reply_cannot_do(reply: str, choices: list[str], expected: str) -> None:
+    query = "Question: q\nChoices:\n" + "\n".join(f"({chr(65 + i)}) {c}" for i, c in enumerate(choices))
+    assert extract_answer(reply, "multi_choice", "text", choices, 0, query).text == expected
+
+
 def test_numbers_the_question_states_are_passed_over() -> None:
     reply = "In the table, there are 3 methods that achieve a score higher than 20.0."
     question = "How many methods in the table achieve a score higher than 20.0?"
