@@ -94,9 +94,9 @@ def extract_choice(text: str, choices: list[str], question: str) -> Extraction:
     if labelled:
         # "A: No, Periwinkle is not the maximum": "A:" labels the answer (GPT-4 reads it as the
         # answer "No"), when what follows opens with an option's text
-        opening = _choice_mentioned(labelled.group(1)[:80], options, first=True)
-        if opening is not None and labelled.group(1).lower().startswith(opening.lower()):
-            return picked(opening, "labelled-reply")
+        named = _choice_mentioned(labelled.group(1)[:80], options, first=True)
+        if named is not None and labelled.group(1).lower().startswith(named.lower()):
+            return picked(named, "labelled-reply")
     letter = _find_letter(text, letters, loose=False)
     if letter:
         return Extraction(letter, "letter-reply")

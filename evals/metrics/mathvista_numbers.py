@@ -52,9 +52,14 @@ def extract_number(text: str, question: str) -> Extraction:
     return Extraction("", "none")
 
 
+def _stated_numbers(stem: str) -> set[float | None]:
+    """The values of the numbers the question stem itself states."""
+    return {as_float(value) for _, value in numbers(stem)}
+
+
 def _new_numbers(text: str, question: str) -> list[str]:
     """The reply's numbers that the question itself does not state."""
-    given = {as_float(value) for _, value in numbers(question_stem(question))}
+    given = _stated_numbers(question_stem(question))
     return [value for _, value in numbers(text) if as_float(value) not in given]
 
 
@@ -84,12 +89,11 @@ def reply_number(text: str, question: str) -> str | None:
     return _sentence_number(last, question)
 
 
-def _sentence_number(sentence: str, question: str) -> str | None:
+def _sentence_number(last: str, question: str) -> str | None:
     """The number a sentence answers with: the first after a copula ("is 10 years"), else its
     first; numbers the question itself states ("higher than 20.0") are passed over."""
-    last = sentence
     stem = question_stem(question)
-    given = {as_float(value) for _, value in numbers(stem)}
+    given = _stated_numbers(stem)
     found = numbers(last)
     if _RANGE_QUESTION.search(stem):
         # "The range of the numbers is 13 to 20": GPT-4 takes the end of the span
