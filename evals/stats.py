@@ -1,0 +1,108 @@
+"""95% intervals that never collapse on a finite sample: of a rate, of a mean score, of a paired change.
+
+Every figure a person reads carries one of these (see DESIGN.md, Statistics):
+
+- 0/1 outcomes (accuracy on exact-match suites, attack success, refusal, toxic or not): the Wilson score
+  interval. A percentile bootstrap reads 6 of 6 as "100-100"; Wilson reads it as 61.0-100.
+- Graded scores in [0, 1] (VQA accuracy, ANLS, MMMU subject means): the same Wilson interval on the mean
+  score. A variable in [0, 1] with mean p has variance at most p(1 - p), the Bernoulli variance, so the
+  interval is conservative (at least as wide as it needs to be) and, like Wilson, it cannot collapse at
+  0 or 1.
+- The change between two runs on the same samples: Newcombe's hybrid score interval for paired data
+  (Newcombe 1998, "Improved confidence intervals for the difference between binomial proportions based on
+  paired data", method 10), built from the two Wilson intervals and the correlation of the paired scores.
+  With graded scores the Pearson correlation stands in for the 2x2 table's phi coefficient.
+
+All functions take and return fractions in [0, 1] unless they say "percent".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Z95 = 1.959963984540054  # the 97.5th percentile of the standard normal distribution
+
+
+@dataclass(frozen=True)
+class Interval:
+    """An estimate with its 95% interval, in the unit the caller chose (fractions or percent points)."""
+
+    estimate: float
+    low: float
+    high: float
+
+    def scaled(self, factor: float) -> Interval:
+        return Interval(self.estimate * factor, self.low * factor, self.high * factor)
+
+    def as_list(self, digits: int = 4) -> list[float]:
+        return [round(self.low, digits), round(self.high, digits)]
+
+
+NAN_INTERVAL = Interval(float("nan"), float("nan"), float("nan"))
+
+
+def wilson(successes: float, n: int, z: float = Z95) -> Interval:
+    """Wilson score interval for `successes` out of `n` (successes may be fractional: a sum of graded scores)."""
+    if n <= 0:
+        return NAN_INTERVAL
+    if not 0 <= successes <= n:
+        raise ValueError(f"successes must lie in [0, n]; got {successes} of {n}")
+    p = successes / n
+    z2 = z * z
+    denominator = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denominator
+    low = 0.0 if p == 0 else max(0.0, centre - half)  # exact ends: no 1e-15 from rounding
+    high = 1.0 if p == 1 else min(1.0, centre + half)
+    return Interval(p, low, high)
+
+
+def mean_interval(scores: Sequence[float]) -> Interval:
+    """Mean of per-sample scores in [0, 1] with its Wilson interval (exact for 0/1, conservative for graded)."""
+    values = [float(s) for s in scores]
+    if not values:
+        return NAN_INTERVAL
+    total = min(max(math.fsum(values), 0.0), float(len(values)))
+    return wilson(total, len(values))
+
+
+def percent_interval(scores: Sequence[float]) -> Interval:
+    """`mean_interval` in percent points, as results.json and the reports print it."""
+    return mean_interval(scores).scaled(100.0)
+
+
+def _correlation(a: Sequence[float], b: Sequence[float]) -> float:
+    """Pearson correlation of the paired scores (phi for 0/1); 0 where either side does not vary."""
+    n = len(a)
+    mean_a, mean_b = math.fsum(a) / n, math.fsum(b) / n
+    cov = math.fsum((x - mean_a) * (y - mean_b) for x, y in zip(a, b, strict=True))
+    var_a = math.fsum((x - mean_a) ** 2 for x in a)
+    var_b = math.fsum((y - mean_b) ** 2 for y in b)
+    if var_a <= 0 or var_b <= 0:
+        return 0.0
+    return max(-1.0, min(1.0, cov / math.sqrt(var_a * var_b)))
+
+
+def paired_difference(baseline: Sequence[float], candidate: Sequence[float]) -> Interval:
+    """Candidate minus baseline over the same samples (fractions), with Newcombe's paired interval."""
+    if len(baseline) != len(candidate):
+        raise ValueError("paired scores need the same samples on both sides")
+    if not baseline:
+        return NAN_INTERVAL
+    first, second = mean_interval(baseline), mean_interval(candidate)
+    phi = _correlation(baseline, candidate)
+    difference = second.estimate - first.estimate
+    down2, up2 = second.estimate - second.low, second.high - second.estimate
+    down1, up1 = first.estimate - first.low, first.high - first.estimate
+    low = difference - math.sqrt(max(0.0, down2**2 - 2 * phi * down2 * up1 + up1**2))
+    high = difference + math.sqrt(max(0.0, up2**2 - 2 * phi * up2 * down1 + down1**2))
+    return Interval(difference, max(-1.0, low), min(1.0, high))
+
+
+def format_interval(interval: Interval, digits: int = 1) -> str:
+    """'61.0–100.0' style text (en dash) for a percent interval; an em dash where there is none."""
+    if math.isnan(interval.low):
+        return "—"
+    return f"{interval.low:.{digits}f}\u2013{interval.high:.{digits}f}"

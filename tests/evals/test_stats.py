@@ -1,0 +1,52 @@
+import math
+
+import pytest
+
+from evals.stats import format_interval, mean_interval, paired_difference, percent_interval, wilson
+
+
+@pytest.mark.parametrize(
+    ("successes", "n", "low", "high"),
+    [(0, 6, 0.0, 39.03), (6, 6, 60.97, 100.0), (50, 100, 40.38, 59.62), (40, 40, 91.24, 100.0)],
+)
+def test_wilson_pinned_figures(successes, n, low, high):
+    interval = wilson(successes, n).scaled(100)
+    assert interval.low == pytest.approx(low, abs=0.01)
+    assert interval.high == pytest.approx(high, abs=0.01)
+    assert interval.high > interval.low
+
+
+def test_graded_mean_never_collapses_at_the_ends():
+    for scores in ([1.0] * 5, [0.0] * 5, [0.3, 0.3, 0.3]):
+        interval = percent_interval(scores)
+        assert interval.high - interval.low > 1
+        assert interval.low <= interval.estimate <= interval.high
+
+
+def test_graded_mean_is_at_least_as_wide_as_a_normal_interval():
+    scores = [0.0, 0.5, 1.0, 0.9, 0.3] * 20
+    interval = mean_interval(scores)
+    mean = sum(scores) / len(scores)
+    sd = math.sqrt(sum((s - mean) ** 2 for s in scores) / (len(scores) - 1))
+    assert interval.high - interval.low >= 2 * 1.96 * sd / math.sqrt(len(scores)) * 0.99
+
+
+def test_paired_difference_of_identical_runs_has_width():
+    interval = paired_difference([1] * 40, [1] * 40).scaled(100)
+    assert interval.estimate == 0
+    assert interval.low < 0 < interval.high
+
+
+def test_paired_difference_sees_a_drop():
+    interval = paired_difference([1] * 200, [1] * 170 + [0] * 30).scaled(100)
+    assert interval.estimate == pytest.approx(-15)
+    assert interval.high < 0
+
+
+def test_empty_and_bad_input():
+    assert math.isnan(mean_interval([]).low)
+    assert format_interval(percent_interval([])) == "—"
+    with pytest.raises(ValueError):
+        wilson(7, 6)
+    with pytest.raises(ValueError):
+        paired_difference([1], [1, 0])
