@@ -102,7 +102,7 @@ def paired_difference(baseline: Sequence[float], candidate: Sequence[float]) -> 
 
 
 def format_interval(interval: Interval, digits: int = 1) -> str:
-    """'61.0–100.0' style text (en dash) for a percent interval; an em dash where there is none."""
+    """'61.0 to 100.0' as two numbers joined by an en dash, for a percent interval; an em dash where there is none."""
     if math.isnan(interval.low):
         return "—"
     return f"{interval.low:.{digits}f}\u2013{interval.high:.{digits}f}"
