@@ -21,7 +21,7 @@ from typing import TypeVar
 
 from evals.errors import UserError
 from evals.records import SampleRecord
-from evals.store import SampleLog
+from evals.store import SampleLog, open_lock
 
 T = TypeVar("T")
 SHARDS = "shards"
@@ -71,7 +71,7 @@ def absorb_shards(log: SampleLog, root: Path) -> int:
 def merge_lock(root: Path) -> Iterator[None]:
     """Serialise merges of ranks that finish together on one machine."""
     (root / SHARDS).mkdir(parents=True, exist_ok=True)
-    with (root / SHARDS / "merge.lock").open("w") as handle:
+    with open_lock(root / SHARDS / "merge.lock") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

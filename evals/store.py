@@ -6,14 +6,17 @@ The per-sample log is the source of truth. It is appended one batch at a time an
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import json
 import os
+import re
 import socket
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,20 +31,61 @@ LOCK = ".lock"
 T = TypeVar("T")
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Replace `path` with `data` as JSON in one rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _umask() -> int:
+    """The process umask (it can only be read by setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def write_failure(path: Path | str, exc: OSError) -> UserError:
+    """A write that the system refused (disk full, file-size limit, read-only, not a folder) as
+    one line that names the file and the cause."""
+    cause = exc.strerror or type(exc).__name__
+    return UserError(f"cannot write {path}: {cause}; free space or fix permissions, or pass another --out")
+
+
+@contextmanager
+def atomic_file(path: Path, mode: str = "w") -> Iterator[Any]:
+    """A temporary file beside `path` that replaces it in one rename when the block ends, so
+    readers never see half a file and a link at `path` is replaced, not written through. It gets
+    the permissions a plain `open` would (0644 under umask 022; mkstemp alone gives 0600). On any
+    failure, a signal included, the temporary file is removed; a system refusal becomes one line."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False, default=str)
-            handle.write("\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_failure(path, exc) from None
+    try:
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise write_failure(path, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Replace `path` with `data` as JSON in one rename, so readers never see half a file."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: JSON escapes keep it exactly
+        text = json.dumps(data, indent=2, ensure_ascii=True, default=str)
+    write_text_atomic(path, text + "\n")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` as UTF-8; a lone surrogate from a model's reply is written as its
+    escape (\\udcff) rather than failing the whole report."""
+    with atomic_file(path, "wb") as handle:
+        handle.write(text.encode("utf-8", errors="backslashreplace"))
 
 
 def _open_error(path: Path, exc: OSError) -> DataError:
@@ -152,9 +196,32 @@ def recover_log(path: Path, parse: Callable[[dict[str, Any], str], T]) -> list[T
     """Read a log for appending to it: its rows, with a torn tail left by a crash cut off."""
     rows, good_end, torn = read_log(path, parse)
     if torn:
-        with path.open("r+b") as handle:
-            handle.truncate(good_end)
+        fd = open_regular(path, os.O_WRONLY)
+        try:
+            os.ftruncate(fd, good_end)
+        except OSError as exc:
+            raise write_failure(path, exc) from None
+        finally:
+            os.close(fd)
     return rows
+
+
+def open_regular(path: Path, flags: int, what: str = "file") -> int:
+    """A descriptor on `path`, never through a symbolic link and only if it is a regular file: a
+    log or lock placed as a link (to ~/.ssh/authorized_keys, a token file) would otherwise be cut,
+    appended to or emptied. The link's own name is in the error, with what to do."""
+    try:
+        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UserError(f"{path} is a symbolic link; refusing to write through it: remove it") from None
+        if exc.errno == errno.EISDIR:
+            raise UserError(f"{path} is a folder, not a {what}: remove it or pass another --out") from None
+        raise write_failure(path, exc) from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise UserError(f"{path} is not a regular {what}: remove it or pass another --out")
+    return fd
 
 
 def _has_record_after(data: bytes, offset: int) -> bool:
@@ -173,6 +240,28 @@ def json_line(obj: Any) -> str:
     except UnicodeEncodeError:
         line = json.dumps(obj, ensure_ascii=True, default=str)
     return line + "\n"
+
+
+def append_durably(path: Path, payload: str) -> None:
+    """Append `payload` to the log at `path` (never through a link) and fsync it before returning."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(path, exc) from None
+    fd = open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, "log")
+    size = os.fstat(fd).st_size
+    try:
+        data = payload.encode("utf-8")
+        while data:
+            written = os.write(fd, data)
+            data = data[written:]
+        os.fsync(fd)
+    except OSError as exc:
+        with suppress(OSError):  # a half-written batch (disk full) is taken back: the log stays whole
+            os.ftruncate(fd, size)
+        raise write_failure(path, exc) from None
+    finally:
+        os.close(fd)
 
 
 class SampleLog:
@@ -201,26 +290,17 @@ class SampleLog:
         if not batch:
             return
         payload = "".join(json_line(r.to_json()) for r in batch)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+        append_durably(self.path, payload)
         for record in batch:
             self.records[record.id] = record
 
     def rewrite(self, records: Iterable[SampleRecord]) -> None:
         """Replace the whole log atomically (used when re-scoring)."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
         new_records: dict[str, SampleRecord] = {}
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with atomic_file(self.path) as handle:
             for record in records:
                 new_records[record.id] = record
                 handle.write(json_line(record.to_json()))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
         self.records = new_records
 
 
@@ -299,8 +379,15 @@ def _holder() -> str:
     return f"pid {os.getpid()} on {socket.gethostname()}, started {now()}: {command}"
 
 
+def open_lock(path: Path) -> Any:
+    """The lock file at `path` for reading and writing, created 0644 if missing; a link or a
+    folder in its place is refused (opening one would empty the file it points to)."""
+    fd = open_regular(path, os.O_RDWR | os.O_CREAT, "lock file")
+    return os.fdopen(fd, "r+", encoding="utf-8", errors="replace")
+
+
 def _try_lock(path: Path, mode: int) -> Any:
-    handle = path.open("a+", encoding="utf-8")
+    handle = open_lock(path)
     try:
         fcntl.flock(handle, mode | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -312,6 +399,32 @@ def _try_lock(path: Path, mode: int) -> Any:
         handle.close()
         raise
     return handle
+
+
+# What the project writes into a run directory: none of them may be a link (a write would land outside).
+RUN_FILES = (MANIFEST, SAMPLES, RESULTS, "shards", "predictions.jsonl", "classification.json",
+             "classification_run.json", "bias.json", "redteam.json", "summary.json", "labels.jsonl")  # fmt: skip
+
+
+# `atomic_file`'s names: "." + the file's name + mkstemp's 8 random characters + ".tmp"
+_TEMPORARY = re.compile(r"\.[\w.-]+\.(json|jsonl|html|md|xlsx|csv|tsv)\.[a-z0-9_]{8}\.tmp")
+
+
+def refuse_links(root: Path) -> None:
+    """Refuse a run directory whose files are links: the run's records must be its own files."""
+    for name in RUN_FILES:
+        if (root / name).is_symlink():
+            raise UserError(
+                f"{root / name} is a symbolic link; a run directory's files must be its own: "
+                "remove the link, or pass another --out"
+            )
+
+
+def remove_stale_temporaries(root: Path) -> None:
+    """Temporary files a killed writer (kill -9) left: under the exclusive lock nobody is writing them."""
+    for stale in root.glob(".*.tmp"):
+        if _TEMPORARY.fullmatch(stale.name) and stale.is_file() and not stale.is_symlink():
+            stale.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -331,7 +444,9 @@ def lock_run_dir(root: Path, rank: str | None = None) -> Iterator[None]:
         raise UserError(f"{root} is in use by another idefics2-eval process ({who}){in_use}")
     handles = [folder]
     try:
+        refuse_links(root)
         if rank is None:
+            remove_stale_temporaries(root)
             _record_holder(folder)
         else:
             _clear_holder(folder)  # nobody holds it exclusively now: what it says is stale
