@@ -28,7 +28,12 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
 
     bars: list[tqdm] = []
 
-    def on_start(todo: int, resumed: int) -> None:
+    def on_start(todo: int, resumed: int, retried: int = 0) -> None:
+        if retried:
+            print(
+                f"retrying {retried} samples that could not reach the model server last time",
+                file=sys.stderr,
+            )
         if resumed:
             print(
                 f"continuing {config.out}: {resumed} of the {todo + resumed} samples asked for are already "

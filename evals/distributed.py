@@ -57,7 +57,8 @@ def current_shard() -> Shard:
 
 def shard_records(root: Path) -> Iterator[SampleRecord]:
     for path in sorted((root / SHARDS).glob("samples.rank-*.jsonl")):
-        yield from SampleLog(path).records.values()
+        # a sample whose server could not be reached is not done: the next run retries it
+        yield from (record for record in SampleLog(path).records.values() if not record.transport_failed)
 
 
 def absorb_shards(log: SampleLog, root: Path) -> int:

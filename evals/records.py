@@ -13,6 +13,7 @@ from typing import Any
 from evals.errors import DataError
 
 SCHEMA_VERSION = 1
+TRANSPORT = "transport"  # SampleRecord.error_kind of a failure that was the server's, not the sample's
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class SampleRecord:
     error: str | None
     seconds: float
     scoring: dict[str, Any] = field(default_factory=dict)
+    # "transport" when the model server or the network failed rather than the sample (refused,
+    # timed out, 429/5xx after the retries): such a sample is not done, and the next run retries it.
+    error_kind: str | None = None
+
+    @property
+    def transport_failed(self) -> bool:
+        return self.error is not None and self.error_kind == TRANSPORT
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,4 +101,6 @@ def record_problem(data: dict[str, Any]) -> str | None:
         return f"field 'score' is {score!r}, outside [0, 1]"
     if not isinstance(data.get("scoring", {}), dict):
         return "field 'scoring' is not an object"
+    if not isinstance(data.get("error_kind"), str | None):
+        return "field 'error_kind' is not a string"
     return None

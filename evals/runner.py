@@ -34,6 +34,16 @@ class RunOutcome:
     resumed: int
     results_file: str = RESULTS  # where the results were written, inside `out`
     logged: int = 0  # samples the run directory holds in all (more than asked for under --limit)
+    retried: int = 0  # samples generated again because the server could not be reached last time
+
+
+# After this many samples in a row fail for transport reasons, with none answered, the run stops:
+# a server that is down would otherwise be asked (and waited for, with retries) once per sample.
+UNREACHABLE_STREAK = 32
+
+
+class ServerUnreachable(UserError):
+    """Most of a run's samples could not reach the model server: no score is written."""
 
 
 def check_resumable(existing: dict[str, Any] | None, config: RunConfig) -> None:
@@ -114,7 +124,7 @@ def run_suite(
     model: Model | Callable[[], Model],
     samples: Sequence[Sample],
     on_progress: Callable[[int], None] | None = None,
-    on_start: Callable[[int, int], None] | None = None,
+    on_start: Callable[[int, int, int], None] | None = None,
     overwrite: bool = False,
 ) -> RunOutcome:
     """Run `model` over `samples`, continuing the run in `config.out` if there is one.
@@ -158,13 +168,14 @@ def _run_locked(
     shard: Shard,
     run: RunDir,
     on_progress: Callable[[int], None] | None,
-    on_start: Callable[[int, int], None] | None,
+    on_start: Callable[[int, int, int], None] | None,
 ) -> RunOutcome:
     existing = run.read_manifest()
     check_resumable(existing, config)
     log = run.open_log()
     if shard.active:
         writer = SampleLog(shard.log_path(run.root))
+        retried = writer.drop_transport_failures()
         if existing is None:
             refuse_orphan_samples(run, len(log) + len(writer))
         logged = set(log.records) | {record.id for record in shard_records(run.root)}
@@ -172,6 +183,7 @@ def _run_locked(
         if existing is None:
             refuse_orphan_samples(run, len(log) + sum(1 for _ in shard_records(run.root)))
         absorb_shards(log, run.root)  # samples logged by an earlier data-parallel run count
+        retried = log.drop_transport_failures()
         writer, logged = log, set(log.records)
     mine = shard.take(samples)
     resumed = sum(1 for sample in mine if sample.id in logged)
@@ -196,7 +208,7 @@ def _run_locked(
         run.write_manifest(manifest)
     by_id = {sample.id: sample for sample in todo}
     if on_start:
-        on_start(len(todo) + len(broken), resumed)
+        on_start(len(todo) + len(broken), resumed, retried)
     new_samples = 0
     status = "interrupted"
     sizer = BatchSizer()
@@ -207,15 +219,27 @@ def _run_locked(
         if on_progress and broken:
             on_progress(len(broken))
         batches = length_sorted_batches(build_requests(suite, todo, config, support), model, config.batch_size)
+        streak = 0  # samples in a row that could not reach the server
         for batch, generations, seconds in generate_batches(model, batches, config.workers, sizer):
-            writer.append(
-                make_record(suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds, req.image_refs)
+            records = [
+                make_record(
+                    suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds, req.image_refs, gen.error_kind
+                )
                 for req, gen in zip(batch, generations, strict=True)
-            )
+            ]
+            writer.append(records)
             new_samples += len(batch)
             if on_progress:
                 on_progress(len(batch))
+            for record in records:
+                streak = streak + 1 if record.transport_failed else 0
+            if streak >= UNREACHABLE_STREAK:
+                break
         status = "finished"
+        unreachable = unreachable_message(writer, ids if not shard.active else [s.id for s in mine], streak)
+        if unreachable:
+            status = "unreachable"
+            raise ServerUnreachable(unreachable)
     finally:
         if shard.rank == 0:
             _close_invocation(run, manifest, new_samples, status)
@@ -226,7 +250,23 @@ def _run_locked(
     partial = len(log) > len(ids) and config.limit is not None
     name = f"results.limit-{config.limit}.json" if partial else RESULTS
     results = finish(config, suite, run, [log.records[sample_id] for sample_id in ids], name)
-    return RunOutcome(results, str(run.root), new_samples, resumed, results_file=name, logged=len(log))
+    return RunOutcome(results, str(run.root), new_samples, resumed, name, logged=len(log), retried=retried)
+
+
+def unreachable_message(log: SampleLog, ids: Sequence[str], streak: int) -> str | None:
+    """One line when most of the run could not reach the model server (or it stopped after a streak
+    of such failures): such a run has no score, only samples to retry."""
+    failed = [log.records[i] for i in ids if i in log.records and log.records[i].transport_failed]
+    untried = sum(1 for i in ids if i not in log.records)
+    if not failed or (streak < UNREACHABLE_STREAK and 2 * len(failed) <= len(ids)):
+        return None
+    stopped = f"; stopped after {streak} in a row, {untried} not tried" if untried else ""
+    answered = len(ids) - len(failed) - untried
+    return (
+        f"the model server is unreachable: {len(failed)} of {len(ids)} samples failed to reach it{stopped} "
+        f"({failed[-1].error}); no score was written; {answered} answered samples are kept: start or fix the "
+        "server and run the same command again to retry the rest"
+    )
 
 
 def check_support(existing: dict[str, Any] | None, fewshot: dict[str, Any], run: RunDir) -> None:

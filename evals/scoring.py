@@ -31,9 +31,10 @@ def make_record(
     error: str | None,
     seconds: float,
     images: Sequence[str] | None = None,
+    error_kind: str | None = None,
 ) -> SampleRecord:
     """One log line. `images`: every image the prompt showed (few-shot examples' too), in order;
-    the sample's own by default."""
+    the sample's own by default. `error_kind`: see `SampleRecord.error_kind`."""
     scoring: dict[str, Any] = {}
     answer = None
     score = None
@@ -57,11 +58,12 @@ def make_record(
         error=error,
         seconds=round(seconds, 6),
         scoring=scoring,
+        error_kind=error_kind if error is not None else None,
     )
 
 
 def results_for(suite: Suite, split: str, records: Sequence[SampleRecord], **extra: Any) -> dict[str, Any]:
-    return {
+    results = {
         "schema_version": SCHEMA_VERSION,
         "suite": suite.name,
         "split": split,
@@ -69,6 +71,14 @@ def results_for(suite: Suite, split: str, records: Sequence[SampleRecord], **ext
         **suite.aggregate(records),
         **extra,
     }
+    unreached = sum(1 for record in records if record.transport_failed)
+    if unreached:  # counted wrong in the score until retried: say so beside it
+        results["n_transport_errors"] = unreached
+        results["note"] = (
+            f"{unreached} of {len(records)} samples could not reach the model server and count as wrong; "
+            "run the same command again to retry them"
+        )
+    return results
 
 
 def load_predictions(suite: Suite, path: Path) -> list[tuple[Sample, str]]:

@@ -294,6 +294,14 @@ class SampleLog:
         for record in batch:
             self.records[record.id] = record
 
+    def drop_transport_failures(self) -> int:
+        """Forget the samples that failed only because the model server could not be reached, so
+        this run generates them again; the log is rewritten atomically without them. Returns how many."""
+        failed = [record.id for record in self.records.values() if record.transport_failed]
+        if failed:
+            self.rewrite([record for record in self.records.values() if not record.transport_failed])
+        return len(failed)
+
     def rewrite(self, records: Iterable[SampleRecord]) -> None:
         """Replace the whole log atomically (used when re-scoring)."""
         new_records: dict[str, SampleRecord] = {}

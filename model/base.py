@@ -30,6 +30,8 @@ class Generation:
     prompt: str = ""
     error: str | None = None
     new_tokens: int = 0
+    # "transport": the model server or the network failed, not this sample (retried by the next run)
+    error_kind: str | None = None
 
 
 @dataclass

@@ -3,24 +3,22 @@
 `--model endpoint:http://host:8000/v1#MODEL_NAME` (without `#MODEL_NAME`, the first model the
 server lists). Images travel as data URLs; requests go out with bounded concurrency
 (`IDEFICS2_EVAL_ENDPOINT_CONCURRENCY`, default 8) and are retried on timeouts, refused
-connections, 429 and 5xx. A request that still fails is a per-sample error, logged and counted,
-and the next run retries it. Decoding is greedy (temperature 0), as with the other backends.
-The key, if the server wants one, comes from IDEFICS2_EVAL_ENDPOINT_KEY or OPENAI_API_KEY.
+connections, 429 and 5xx. A request that still fails is a per-sample error, logged and counted:
+when the server (not the sample) was at fault it is marked `error_kind: "transport"`, and the next
+run of the same command retries it. Decoding is greedy (temperature 0), as with the other backends.
+The key, if the server wants one, is the host's own (`evals.http.key_for`).
 """
 
 from __future__ import annotations
 
 import base64
-import json
 import os
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
-from evals import http
 from evals.errors import UserError, first_line
-from evals.http import EndpointError, api_key, chat_text, post_json
+from evals.http import EndpointError, chat_text, get_json, key_for, post_json
 from evals.images import ImageError, open_image
 from model.base import Generation, Request, render_idefics2
 
@@ -63,7 +61,13 @@ class EndpointModel:
         url, _, served = target.partition("#")
         if not url.startswith(("http://", "https://")):
             raise UserError("use --model endpoint:http(s)://HOST:PORT/v1#MODEL_NAME")
-        concurrency = int(os.environ.get("IDEFICS2_EVAL_ENDPOINT_CONCURRENCY", "8"))
+        concurrency_text = os.environ.get("IDEFICS2_EVAL_ENDPOINT_CONCURRENCY", "8")
+        if not concurrency_text.strip().isdigit() or not 1 <= int(concurrency_text) <= 1024:
+            raise UserError(
+                f"IDEFICS2_EVAL_ENDPOINT_CONCURRENCY must be a whole number from 1 to 1024, not {concurrency_text!r}"
+            )
+        concurrency = int(concurrency_text)
+        key_for(url)  # a key that would go over plain http to another machine is refused before any work
         return cls(
             url=url.rstrip("/"), served_model=served or first_served_model(url), concurrency=concurrency, name=spec
         )
@@ -93,7 +97,10 @@ class EndpointModel:
                 body["min_tokens"] = request.min_new_tokens  # vLLM's extension; others ignore it
             payload = post_json(self.url + "/chat/completions", body, self.timeout, self.retries)
             text = chat_text(payload).strip()
-        except (ImageError, EndpointError, OSError) as exc:
+        except EndpointError as exc:
+            kind = "transport" if exc.transport else None
+            return Generation(text=None, prompt=prompt, error=first_line(exc), error_kind=kind)
+        except (ImageError, OSError) as exc:
             return Generation(text=None, prompt=prompt, error=first_line(exc))
         usage = payload.get("usage") if isinstance(payload, dict) else None
         tokens = usage.get("completion_tokens") if isinstance(usage, dict) else None
@@ -102,11 +109,9 @@ class EndpointModel:
 
 
 def first_served_model(url: str) -> str:
-    headers = {"Authorization": f"Bearer {api_key()}"} if api_key() else {}
     try:
-        with http.open_url(urllib.request.Request(url.rstrip("/") + "/models", headers=headers), timeout=30) as r:
-            return str(json.load(r)["data"][0]["id"])
-    except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+        return str(get_json(url.rstrip("/") + "/models")["data"][0]["id"])
+    except (EndpointError, KeyError, IndexError, TypeError) as exc:
         raise UserError(
             f"cannot list the models of {url} ({first_line(exc)}); name one: --model endpoint:URL#MODEL_NAME"
         ) from None
