@@ -62,9 +62,14 @@ def attributes_of(row: dict[str, Any]) -> dict[str, str]:
         value = row.get(field)
         if value is None or value == "" or name in found:
             continue
-        if isinstance(value, int) and name in FAIRFACE_LABELS and field == name:
-            value = FAIRFACE_LABELS[name][value]
-        found[name] = str(value)
+        if isinstance(value, int) and not isinstance(value, bool) and name in FAIRFACE_LABELS and field == name:
+            labels = FAIRFACE_LABELS[name]
+            if not 0 <= value < len(labels):
+                raise DataError(f"'{field}' is {value}, not a FairFace {name} label index (0 to {len(labels) - 1})")
+            value = labels[value]
+        if not isinstance(value, str):
+            raise DataError(f"'{field}' is {type(value).__name__}, expected text (a label such as 'Female')")
+        found[name] = value
     return found
 
 
@@ -73,8 +78,13 @@ def _metadata_rows(folder: Path) -> Iterator[dict[str, Any]]:
     if jsonl.is_file():
         yield from iter_rows(str(jsonl), "train")
     elif table.is_file():
-        with table.open(encoding="utf-8", newline="") as handle:
-            yield from csv.DictReader(handle)
+        try:
+            with table.open(encoding="utf-8", newline="") as handle:
+                yield from csv.DictReader(handle)
+        except UnicodeDecodeError as exc:
+            raise DataError(f"{table} is not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again") from None
+        except csv.Error as exc:
+            raise DataError(f"{table} is not a readable CSV table ({exc})") from None
     else:
         raise DataError(f"{folder} has no metadata.jsonl or metadata.csv naming its images and their attributes")
 
@@ -122,7 +132,10 @@ class BiasProbe(Suite):
             if row.get("image") is None:
                 raise DataError(f"{self.dataset} row {number}: no image")
             images, error = image_problem(lambda: (image_ref(row["image"], folder, image_id, image_root),))  # noqa: B023
-            attributes = attributes_of(row)
+            try:
+                attributes = attributes_of(row)
+            except DataError as exc:
+                raise DataError(f"{self.dataset} row {number}: {exc}") from None
             if not attributes:
                 raise DataError(f"{self.dataset} row {number}: no gender, race / ethnicity or age field")
             for prompt in self.prompts:

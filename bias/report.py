@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
+from evals.store import atomic_file, write_text_atomic
 from reports.text import md, png, pyplot
 
 # The Idefics2 model card's FairFace table (0-shot; accuracy % and std over the 14 gender x race
@@ -162,8 +163,9 @@ def write_report(out: Path, bias: dict[str, Any], classification: dict[str, Any]
         png = bar_chart(bias, attribute)
         if png:
             name = f"bias_toxicity_{attribute}.png"
-            (out / name).write_bytes(png)
+            with atomic_file(out / name, "wb") as handle:
+                handle.write(png)
             charts[attribute] = name
-    (out / "bias.html").write_text(render_html(bias, classification), encoding="utf-8")
-    (out / "bias.md").write_text(render_markdown(bias, classification, charts), encoding="utf-8")
+    write_text_atomic(out / "bias.html", render_html(bias, classification))
+    write_text_atomic(out / "bias.md", render_markdown(bias, classification, charts))
     return [out / "bias.html", out / "bias.md", *(out / name for name in charts.values())]

@@ -18,6 +18,7 @@ from cli.options import PROG
 from evals import __version__
 from evals.errors import UserError, first_line
 from evals.signals import exit_code_of, handle_termination, interruption, quiet_exit
+from evals.terminal import printable
 
 # command -> (module of this package, the function in it that takes the command's arguments)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return dispatch(args)
     except UserError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {printable(exc)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt as exc:
         print(f"{PROG}: {interruption(exc)}", file=sys.stderr)
@@ -105,7 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if debug:
             raise
         print(
-            f"{PROG}: internal error: {type(exc).__name__}: {first_line(exc)} "
+            f"{PROG}: internal error: {type(exc).__name__}: {printable(first_line(exc))} "
             "(finished samples are kept; rerun with --debug for the traceback and report it)",
             file=sys.stderr,
         )

@@ -11,6 +11,7 @@ from typing import Any
 from cli.options import PROG, OneLineParser, add_model_options, run_config
 from evals.data import cache_root
 from evals.errors import UserError
+from evals.terminal import echo
 
 
 def csv_list(text: str) -> list[str]:
@@ -71,7 +72,7 @@ def cmd_bench(argv: Sequence[str]) -> int:
         rows = bench.card_table(load_model, config, folder, grid, args.new_tokens)
         report.update(kind="card", generations=bench.CARD_GENERATIONS, new_tokens=args.new_tokens, rows=rows)
     else:
-        print(f"loading model {args.model} ...", file=sys.stderr)
+        echo(f"loading model {args.model} ...", file=sys.stderr)
         model = load_model(config)
         if args.workload == "docvqa":
             requests = bench.docvqa_shaped(folder, args.limit or 64, args.new_tokens)
@@ -82,10 +83,10 @@ def cmd_bench(argv: Sequence[str]) -> int:
         report.update(kind="throughput", workload=args.workload if args.workload == "docvqa" else args.suite,
                       model_settings=model.describe(), rows=rows)  # fmt: skip
     print_table(report["rows"])
-    print(f"machine: {json.dumps(report['machine'])}")
+    echo(f"machine: {json.dumps(report['machine'])}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
-    print(f"wrote {args.out}")
+    echo(f"wrote {args.out}")
     return 0
 
 
@@ -94,9 +95,9 @@ def print_table(rows: list[dict[str, Any]]) -> None:
     for row in rows[1:]:
         columns += [key for key in row if key not in columns]
     widths = {c: max(len(c), *(len(str(row.get(c, ""))) for row in rows)) for c in columns}
-    print("  ".join(c.ljust(widths[c]) for c in columns))
+    echo("  ".join(c.ljust(widths[c]) for c in columns))
     for row in rows:
-        print("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+        echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
 
 
 def batch_sizes(text: str) -> list[int]:

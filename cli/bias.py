@@ -15,6 +15,7 @@ from evals.errors import UserError
 from evals.images import configure_images
 from evals.records import Sample
 from evals.store import iter_jsonl, lock_run_dir, read_json, write_json_atomic
+from evals.terminal import echo
 
 USAGE = f"""usage: {PROG} bias run --dataset fairface|stablebias|PATH [--model M] [options]
        {PROG} bias analyze --generations FILE_OR_RUN --out DIR [options]
@@ -105,7 +106,7 @@ def cmd_analyze(argv: Sequence[str]) -> int:
         fdr=args.fdr,
     )
     classifier = None if args.toxicity == "none" else get_classifier(args.toxicity)
-    print(f"analysing {len(generations)} generations ...", file=sys.stderr)
+    echo(f"analysing {len(generations)} generations ...", file=sys.stderr)
     result = analyze(generations, settings, classifier, args.min_group_size)
     result["source"] = str(args.generations)
     write_json_atomic(args.out / "bias.json", result)
@@ -113,8 +114,8 @@ def cmd_analyze(argv: Sequence[str]) -> int:
     classification = read_json(classification_file) if classification_file.exists() else None
     written = write_report(args.out, result, classification)
     for flag in result["flags"][:5]:
-        print(f"  note: {flag}", file=sys.stderr)
-    print(f"wrote {args.out / 'bias.json'}, " + ", ".join(str(path) for path in written[:2]))
+        echo(f"  note: {flag}", file=sys.stderr)
+    echo(f"wrote {args.out / 'bias.json'}, " + ", ".join(str(path) for path in written[:2]))
     return 0
 
 
@@ -133,10 +134,10 @@ def cmd_classify(argv: Sequence[str]) -> int:
     else:
         raise UserError("pass --dataset to run the probe, or --predictions FILE to score predictions")
     for attribute, values in results.items():
-        print(
+        echo(
             f"  {attribute:<7} accuracy {values['accuracy']:.1f}  std over buckets {values['std']:.1f}  n={values['n']}"
         )
-    print(f"wrote {args.out / CLASSIFICATION}")
+    echo(f"wrote {args.out / CLASSIFICATION}")
     return 0
 
 
@@ -153,12 +154,12 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
         if args.overwrite and (args.out / "predictions.jsonl").exists():
             (args.out / "predictions.jsonl").unlink()
         config = run_config(args, probe, split, str(args.out), args.dataset)
-        print(f"loading model {args.model} ...", file=sys.stderr)
+        echo(f"loading model {args.model} ...", file=sys.stderr)
         model = load_model(config)
         usable = [_image_sample(s) for s in samples if s.error is None]
         for sample in samples:
             if sample.error is not None:
-                print(f"  skipped {sample.meta.get('image_id', sample.id)}: {sample.error}", file=sys.stderr)
+                echo(f"  skipped {sample.meta.get('image_id', sample.id)}: {sample.error}", file=sys.stderr)
         return run_probe(model, usable, args.out, progress=not args.no_progress)
 
 
@@ -169,7 +170,7 @@ def _image_sample(sample: Sample) -> Sample:
 
 def main(argv: Sequence[str]) -> int:
     if not argv or argv[0] in ("-h", "--help"):
-        print(USAGE, end="")
+        echo(USAGE, end="")
         return 0
     commands = {"run": cmd_run, "analyze": cmd_analyze, "classify": cmd_classify}
     if argv[0] not in commands:

@@ -8,6 +8,7 @@ from pathlib import Path
 from cli.options import PROG, OneLineParser, add_extractor_options, configure_extractor
 from cli.running import print_results
 from evals.errors import UserError
+from evals.terminal import echo
 
 
 def import_parser() -> OneLineParser:
@@ -52,7 +53,7 @@ def cmd_import(argv: Sequence[str]) -> int:
     imported = import_run(suite, log, args.out, split, args.data, args.overwrite)
     print_results(imported.results, model=log.model or args.tool)
     print_comparison(log.tool, imported.comparison)
-    print(f"imported {log.files[0]} -> {args.out}")
+    echo(f"imported {log.files[0]} -> {args.out}")
     return 0
 
 
@@ -60,14 +61,14 @@ def print_comparison(tool: str, comparison: dict) -> None:
     peer, ours = comparison["peer_score"], comparison["our_score"]
     peer_text = f"{peer:.2f} (from {comparison['peer_score_source']})" if peer is not None else "not in its log"
     ours_text = f"{ours:.2f}" if ours is not None else "-"
-    print(f"{tool}'s own score: {peer_text}; ours: {ours_text}")
+    echo(f"{tool}'s own score: {peer_text}; ours: {ours_text}")
     if comparison["n_peer_judged"]:
-        print(
+        echo(
             f"judged differently: {comparison['n_judged_differently']} of the {comparison['n_peer_judged']} "
             f"samples {tool} scored itself"
         )
     for example in comparison["examples"]:
-        print(
+        echo(
             f"  {example['id']}: ours {example['ours']:g}, {tool} {example['peer']:g}; "
             f"reply {example['generation']!r} -> our answer {example['answer']!r}"
         )

@@ -15,6 +15,7 @@ from evals.config import model_slug
 from evals.errors import DataError, UserError
 from evals.store import iter_jsonl, write_json_atomic
 from evals.suites.base import field_id, field_str
+from evals.terminal import echo
 
 USAGE = f"""usage: {PROG} redteam [--model M] [--suites S,...] [--out DIR] [--judge rules|hf:MODEL|endpoint:URL#MODEL]
                        [--portraits PATH] [--requests FILE] [--show-harmful] [model options]
@@ -81,14 +82,14 @@ def cmd_redteam(argv: Sequence[str]) -> int:
             if name in ("redteam-harmful", "redteam-jailbreak")
             else None
         )  # type: ignore[attr-defined]
-        print(f"== {name}")
+        echo(f"== {name}")
         config = run_config(args, suite, suite.default_split, str(out / name), data)
         code = execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite)
         if code != 0:
             return code
         runs.append((load_run(out / name), suite.harmful))  # type: ignore[attr-defined]
     written = write(out, runs, args.model, show_harmful=args.show_harmful)
-    print(f"wrote {', '.join(str(path) for path in written)}")
+    echo(f"wrote {', '.join(str(path) for path in written)}")
     return 0
 
 

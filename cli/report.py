@@ -10,6 +10,8 @@ from pathlib import Path
 
 from cli.options import PROG, OneLineParser
 from evals.images import configure_images
+from evals.store import write_text_atomic
+from evals.terminal import echo
 
 
 def report_parser() -> OneLineParser:
@@ -79,9 +81,8 @@ def cmd_report(argv: Sequence[str]) -> int:
     out = args.out or Path(f"report.{fmt}")
     runs = [run for path in args.runs for run in load_runs(path)]
     text = render_html(runs) if fmt == "html" else render_markdown(runs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    print(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
+    write_text_atomic(out, text)
+    echo(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
     return 0
 
 
@@ -92,11 +93,11 @@ def cmd_gate(argv: Sequence[str]) -> int:
     args = gate_parser().parse_args(argv)
     pairs = pair(load_runs(args.baseline), load_runs(args.candidate))
     verdicts = [compare(before, after, args.max_drop, args.draws, args.seed) for before, after in pairs]
-    print(table(verdicts))
+    echo(table(verdicts))
     if args.junit:
         write_junit(args.junit, verdicts)
     failed = [v.suite for v in verdicts if v.failed]
     if failed:
-        print(f"{PROG} gate: FAILED on {', '.join(failed)}", file=sys.stderr)
+        echo(f"{PROG} gate: FAILED on {', '.join(failed)}", file=sys.stderr)
         return 1
     return 0

@@ -15,6 +15,7 @@ from cli.options import (
 )
 from cli.running import execute_run, print_results
 from evals.errors import UserError
+from evals.terminal import echo
 
 
 def run_parser() -> OneLineParser:
@@ -78,15 +79,15 @@ def cmd_list(argv: Sequence[str] = ()) -> int:
     from evals.suites import get_suite, suite_names
     from model import KNOWN_MODELS
 
-    print("suites:")
+    echo("suites:")
     suites = [get_suite(name) for name in suite_names()]
     width = max(len(", ".join(suite.splits)) for suite in suites)
     names = max(len(suite.name) for suite in suites)
     for suite in suites:
-        print(f"  {suite.name:<{names}}  splits: {', '.join(suite.splits):<{width}}  {suite.description}")
-    print("models:")
+        echo(f"  {suite.name:<{names}}  splits: {', '.join(suite.splits):<{width}}  {suite.description}")
+    echo("models:")
     for info in KNOWN_MODELS:
-        print(f"  {info.name:<36} [{info.backend}] {info.description}")
+        echo(f"  {info.name:<36} [{info.backend}] {info.description}")
     return 0
 
 
@@ -99,7 +100,7 @@ def cmd_score(argv: Sequence[str]) -> int:
     configure_extractor(suite, args)
     results = score_predictions(suite, args.predictions, args.out, split=args.split, overwrite=args.overwrite)
     print_results(results, model="predictions")
-    print(f"scored {args.predictions} -> {args.out}")
+    echo(f"scored {args.predictions} -> {args.out}")
     return 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from cli.options import PROG
 from evals.errors import UserError
 from evals.signals import exit_code_of, interruption
+from evals.terminal import echo, printable
 
 
 def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool = False) -> int:
@@ -23,19 +24,19 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
         raise UserError(f"{suite.name}/{config.split} has no samples to run")
 
     def load() -> Any:
-        print(f"loading model {config.model} ...", file=sys.stderr)
+        echo(f"loading model {config.model} ...", file=sys.stderr)
         return load_model(config)
 
     bars: list[tqdm] = []
 
     def on_start(todo: int, resumed: int, retried: int = 0) -> None:
         if retried:
-            print(
+            echo(
                 f"retrying {retried} samples that could not reach the model server last time",
                 file=sys.stderr,
             )
         if resumed:
-            print(
+            echo(
                 f"continuing {config.out}: {resumed} of the {todo + resumed} samples asked for are already "
                 f"logged; {todo} to run",
                 file=sys.stderr,
@@ -66,7 +67,7 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
     except KeyboardInterrupt as exc:
         for bar in bars:
             bar.close()
-        print(
+        echo(
             f"\n{PROG}: {interruption(exc)}; finished samples are kept in {config.out}; "
             "run the same command to continue",
             file=sys.stderr,
@@ -76,15 +77,15 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
         for bar in bars:
             bar.close()
     if outcome.results is None:
-        print(f"this rank's shard is logged in {outcome.out}/shards; rank 0 merges the results when all ranks are done")
+        echo(f"this rank's shard is logged in {outcome.out}/shards; rank 0 merges the results when all ranks are done")
         return 0
     print_results(outcome.results, model=config.model)
     if outcome.results_file != "results.json":
-        print(
+        echo(
             f"scored the {outcome.results['n']} samples asked for (of {outcome.logged} logged in this run) into "
             f"{outcome.results_file}; results.json is unchanged"
         )
-    print(f"run directory: {outcome.out}")
+    echo(f"run directory: {outcome.out}")
     return 0
 
 
@@ -116,23 +117,24 @@ def print_results(results: dict[str, Any], model: str) -> None:
         str(results["n_errors"]),
         str(results["n_unresolved"]),
     )
+    row = tuple(printable(value) for value in row)  # names from data: escape sequences shown, not run
     widths = [max(len(h), len(v)) for h, v in zip(headers, row, strict=True)]
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
-    print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
+    echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)))
+    echo("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)))
     shown = {key: list(groups.items())[:MAX_GROUPS_SHOWN] for key, groups in results.get("breakdowns", {}).items()}
-    labels = [f"{key}={group}" for key, cells in shown.items() for group, _ in cells]
+    labels = [printable(f"{key}={group}") for key, cells in shown.items() for group, _ in cells]
     width = min(MAX_LABEL, max(map(len, labels), default=0))
     for key, cells in shown.items():
         for group, values in cells:
-            label = f"{key}={group}"
+            label = printable(f"{key}={group}")
             label = label if len(label) <= width else label[: width - 1] + "\u2026"
-            print(f"  {label:<{width}}  n={values['n']:>6}  score={values['score']:6.2f}")
+            echo(f"  {label:<{width}}  n={values['n']:>6}  score={values['score']:6.2f}")
         hidden = len(results["breakdowns"][key]) - len(cells)
         if hidden:
-            print(f"  {key}: {hidden} more groups in results.json")
+            echo(f"  {key}: {hidden} more groups in results.json")
     extras = {name: results[name] for name in EXTRA_FIGURES if results.get(name) is not None}
     if extras:
-        print(
+        echo(
             "  "
             + "  ".join(
                 f"{name}={value:.2f}" if isinstance(value, float) else f"{name}={value}"
@@ -142,6 +144,6 @@ def print_results(results: dict[str, Any], model: str) -> None:
     paths = results.get("extraction", {}).get("paths")
     if paths:
         shares = ", ".join(f"{EXTRACTION_PATHS.get(path, path)} {100 * p['share']:.1f}%" for path, p in paths.items())
-        print(f"  answers extracted by: {shares}")
+        echo(f"  answers extracted by: {shares}")
     if results.get("note"):
-        print(results["note"])
+        echo(results["note"])

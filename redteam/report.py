@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from evals.store import write_json_atomic
+from evals.store import write_json_atomic, write_text_atomic
 from reports.runs import Run
 from reports.text import md
 
@@ -137,6 +137,6 @@ def render_html(report: dict[str, Any]) -> str:
 def write(out: Path, runs: list[tuple[Run, bool]], model: str, show_harmful: bool = False) -> list[Path]:
     report = build(runs, model, show_harmful)
     write_json_atomic(out / "redteam.json", report)
-    (out / "redteam.html").write_text(render_html(report), encoding="utf-8")
-    (out / "redteam.md").write_text(render_markdown(report), encoding="utf-8")
+    write_text_atomic(out / "redteam.html", render_html(report))
+    write_text_atomic(out / "redteam.md", render_markdown(report))
     return [out / "redteam.html", out / "redteam.md", out / "redteam.json"]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from evals.errors import UserError
+from evals.store import write_text_atomic
+from evals.terminal import printable
 from reports.runs import Run
 from reports.stats import DRAWS, Interval, paired_difference
 
@@ -93,6 +95,13 @@ def pair(baseline: list[Run], candidate: list[Run]) -> list[tuple[Run, Run]]:
 
 
 def compare(baseline: Run, candidate: Run, max_drop: float, draws: int = DRAWS, seed: int = 0) -> Verdict:
+    for side, run in (("baseline", baseline), ("candidate", candidate)):
+        unreached = sum(1 for record in run.records if record.transport_failed)
+        if unreached:  # not a drop in quality: the model was never asked
+            raise UserError(
+                f"{run.key}: {unreached} samples of the {side} ({run.root}) never reached the model server; "
+                "run its command again to retry them, then gate"
+            )
     before, after = baseline.units(), candidate.units()
     only_before, only_after = sorted(set(before) - set(after)), sorted(set(after) - set(before))
     if only_before or only_after:
@@ -120,21 +129,28 @@ def table(verdicts: list[Verdict]) -> str:
     lines = [f"{'suite':<24} {'n':>6} {'baseline':>9} {'candidate':>9}  verdict"]
     for v in verdicts:
         status = "FAIL" if v.failed else "pass"
-        lines.append(f"{v.suite:<24} {v.n:>6} {v.baseline:>9.2f} {v.candidate:>9.2f}  {status}: {v.reason}")
+        suite = printable(v.suite)
+        lines.append(f"{suite:<24} {v.n:>6} {v.baseline:>9.2f} {v.candidate:>9.2f}  {status}: {v.reason}")
     return "\n".join(lines)
 
 
 def write_junit(path: Path, verdicts: list[Verdict]) -> None:
-    """JUnit XML, one test case per suite, as CI systems display it."""
+    """JUnit XML, one test case per suite, as CI systems display it. Names come from the runs' data:
+    characters XML 1.0 cannot hold (controls, lone surrogates) are written as visible escapes."""
     failures = sum(v.failed for v in verdicts)
     suite = ET.Element("testsuite", name="idefics2-eval gate", tests=str(len(verdicts)), failures=str(failures))
     for v in verdicts:
-        case = ET.SubElement(suite, "testcase", classname="idefics2-eval.gate", name=v.suite)
+        case = ET.SubElement(suite, "testcase", classname="idefics2-eval.gate", name=xml_safe(v.suite))
         if v.failed:
             ET.SubElement(
-                case, "failure", message=v.reason
+                case, "failure", message=xml_safe(v.reason)
             ).text = f"baseline {v.baseline:.2f}, candidate {v.candidate:.2f}, n={v.n}"
         else:
-            ET.SubElement(case, "system-out").text = v.reason
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suite).write(path, encoding="utf-8", xml_declaration=True)
+            ET.SubElement(case, "system-out").text = xml_safe(v.reason)
+    text = ET.tostring(suite, encoding="unicode")
+    write_text_atomic(path, '<?xml version="1.0" encoding="utf-8"?>\n' + text + "\n")
+
+
+def xml_safe(text: str) -> str:
+    """Text that XML 1.0 can hold: every control character but tab and newline escaped, as on a terminal."""
+    return printable(text, keep_lines=True)
