@@ -9,9 +9,7 @@ as in the Idefics2 model card.
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,7 +20,7 @@ from typing import Any
 from evals.errors import DataError, UserError, first_line
 from evals.images import ImageError
 from evals.records import Sample
-from evals.store import recover_log, write_json_atomic
+from evals.store import append_durably, json_line, read_json, recover_log, write_json_atomic
 from model.base import Model, OutOfMemory, Request
 
 ATTRIBUTES = ("gender", "race", "age")
@@ -123,19 +121,48 @@ def _prediction_row(row: dict[str, Any], where: str) -> dict[str, Any]:
     return row
 
 
-def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool = True) -> dict[str, Any]:
-    """Rank every attribute of every image, appending to OUT/predictions.jsonl (a rerun continues
-    where it stopped), then score all predictions into OUT/classification.json: per attribute
-    `{accuracy, std, n, buckets, bucket_sizes}`, in percent."""
+def check_same_model(out: Path, logged: int, identity: dict[str, Any]) -> None:
+    """Predictions in `out` may only be continued by the model and settings that made them: another
+    model's answers mixed in would make one made-up accuracy."""
+    if not logged:
+        return
+    info = read_json(out / RUN_INFO) if (out / RUN_INFO).is_file() else None
+    made_by = info.get("model") if isinstance(info, dict) else None
+    if made_by is None:
+        raise UserError(
+            f"{out} holds {logged} predictions but no {RUN_INFO} saying which model made them; pass --overwrite "
+            "to discard them and start afresh, or another --out"
+        )
+    changed = [name for name in sorted(set(made_by) | set(identity)) if made_by.get(name) != identity.get(name)]
+    if changed:
+        detail = ", ".join(f"{name}: {made_by.get(name)!r} -> {identity.get(name)!r}" for name in changed)
+        raise UserError(
+            f"{out} holds predictions made with other settings ({detail}); pass --overwrite to start again, "
+            "or another --out"
+        )
+
+
+def run_probe(
+    model: Model, samples: Sequence[Sample], out: Path, progress: bool = True, identity: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Rank every attribute of every image, appending to OUT/predictions.jsonl (a rerun with the same
+    model and settings, `identity`, continues where it stopped), then score all predictions into
+    OUT/classification.json: per attribute `{accuracy, std, n, buckets, bucket_sizes}`, in percent.
+    OUT/classification_run.json records the model (as a run's manifest does) before any prediction."""
     if not hasattr(model, "rank"):
         raise UserError(f"model {model.name} cannot score candidates (no log-likelihoods); use an hf model")
+    identity = identity if identity is not None else {"model": model.name}
     out.mkdir(parents=True, exist_ok=True)
     log = out / PREDICTIONS
     done = {row["id"] for row in read_log(log)}
+    check_same_model(out, len(done), identity)
+    describe = getattr(model, "describe", None)
+    settings = describe() if callable(describe) else {}
+    write_json_atomic(out / RUN_INFO, {"model": identity, "model_settings": settings, "n_errors": None})
     from tqdm import tqdm
 
     todo = [(s, a) for s in samples for a in ATTRIBUTES if a in s.meta and f"{s.id}/{a}" not in done]
-    with log.open("a", encoding="utf-8") as handle, tqdm(total=len(todo), disable=not progress, file=sys.stderr) as bar:
+    with tqdm(total=len(todo), disable=not progress, file=sys.stderr) as bar:
         for sample, attribute in todo:
             request, labels, completions = rank_requests(sample, attribute)
             row: dict[str, Any] = {
@@ -150,9 +177,7 @@ def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool
                 row.update(prediction=labels[scores.index(max(scores))], scores=dict(zip(labels, scores, strict=True)))
             except (ImageError, OutOfMemory, ValueError, RuntimeError) as exc:  # this face's error, counted
                 row.update(prediction=None, error=first_line(exc))
-            handle.write(json.dumps(row) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
+            append_durably(log, json_line(row))
             bar.update(1)
     rows = read_log(log)
     scored = [row for row in rows if row.get("prediction") is not None]
@@ -160,6 +185,11 @@ def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool
     write_json_atomic(out / CLASSIFICATION, results)
     write_json_atomic(
         out / RUN_INFO,
-        {"n_errors": len(rows) - len(scored), "probes": {name: vars(probe) for name, probe in PROBES.items()}},
+        {
+            "model": identity,
+            "model_settings": settings,
+            "n_errors": len(rows) - len(scored),
+            "probes": {name: vars(probe) for name, probe in PROBES.items()},
+        },
     )
     return results

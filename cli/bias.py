@@ -120,7 +120,7 @@ def cmd_analyze(argv: Sequence[str]) -> int:
 
 
 def cmd_classify(argv: Sequence[str]) -> int:
-    from bias.classify import CLASSIFICATION, score_predictions
+    from bias.classify import CLASSIFICATION, RUN_INFO, score_predictions
 
     args = classify_parser().parse_args(argv)
     if args.predictions:
@@ -128,7 +128,13 @@ def cmd_classify(argv: Sequence[str]) -> int:
             raise UserError(f"no predictions file at {args.predictions}")
         rows = [row for _, row in iter_jsonl(args.predictions)]
         results = score_predictions(rows)
-        write_json_atomic(args.out / CLASSIFICATION, results)
+        with lock_run_dir(args.out):
+            if (args.out / CLASSIFICATION).exists() and not args.overwrite:
+                raise UserError(
+                    f"{args.out} already holds {CLASSIFICATION}; pass --overwrite to replace it, or another --out"
+                )
+            write_json_atomic(args.out / CLASSIFICATION, results)
+            write_json_atomic(args.out / RUN_INFO, {"source": str(args.predictions), "model": None})
     elif args.dataset:
         results = _classify_with_model(args)
     else:
@@ -142,7 +148,7 @@ def cmd_classify(argv: Sequence[str]) -> int:
 
 
 def _classify_with_model(args: argparse.Namespace) -> dict:
-    from bias.classify import run_probe
+    from bias.classify import CLASSIFICATION, PREDICTIONS, RUN_INFO, check_same_model, read_log, run_probe
     from bias.probes import BiasProbe
     from model import load_model
 
@@ -151,16 +157,19 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
     configure_images(allow_outside=args.allow_images_outside_data, max_pixels=args.max_image_pixels)
     samples = list(probe.load(split, args.limit))  # one prompt, so one sample per image
     with lock_run_dir(args.out):
-        if args.overwrite and (args.out / "predictions.jsonl").exists():
-            (args.out / "predictions.jsonl").unlink()
+        if args.overwrite:
+            for name in (PREDICTIONS, CLASSIFICATION, RUN_INFO):
+                (args.out / name).unlink(missing_ok=True)
         config = run_config(args, probe, split, str(args.out), args.dataset)
+        logged = len(read_log(args.out / PREDICTIONS))
+        check_same_model(args.out, logged, config.identity())  # before loading any weights
         echo(f"loading model {args.model} ...", file=sys.stderr)
         model = load_model(config)
         usable = [_image_sample(s) for s in samples if s.error is None]
         for sample in samples:
             if sample.error is not None:
                 echo(f"  skipped {sample.meta.get('image_id', sample.id)}: {sample.error}", file=sys.stderr)
-        return run_probe(model, usable, args.out, progress=not args.no_progress)
+        return run_probe(model, usable, args.out, progress=not args.no_progress, identity=config.identity())
 
 
 def _image_sample(sample: Sample) -> Sample:

@@ -42,6 +42,8 @@ def write_failure(path: Path | str, exc: OSError) -> UserError:
     """A write that the system refused (disk full, file-size limit, read-only, not a folder) as
     one line that names the file and the cause."""
     cause = exc.strerror or type(exc).__name__
+    if isinstance(exc, FileExistsError | NotADirectoryError):
+        cause = "part of that path is a file, not a folder"
     return UserError(f"cannot write {path}: {cause}; free space or fix permissions, or pass another --out")
 
 
