@@ -60,7 +60,9 @@ def atomic_file(path: Path, mode: str = "w") -> Iterator[Any]:
         raise write_failure(path, exc) from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+        # text: no newline translation (csv writes its own), and a lone surrogate written as its escape
+        text_options = {"encoding": "utf-8", "newline": "", "errors": "backslashreplace"}
+        with os.fdopen(fd, mode, **({} if "b" in mode else text_options)) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -22,12 +22,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from evals.cells import spreadsheet_safe
 from evals.data import cache_root, image_ref, iter_rows
 from evals.errors import DataError
 from evals.images import SampleDataError
 from evals.metrics.options import extract_option
 from evals.records import Sample, SampleRecord
-from evals.store import write_json_atomic
+from evals.store import atomic_file, write_json_atomic
 from evals.suites.base import Suite, field_scalar, image_problem, require_fields
 
 ROTATION = 1_000_000
@@ -244,15 +245,17 @@ class MMBench(Suite):
             row = {"index": target["index"], "question": target["question"], "hint": target.get("hint", "")}
             row.update({letter: target["options"].get(letter, "") for letter in "ABCD"})
             row["prediction"] = record.answer or (record.generation or "")
-            rows.append(row)
-        with path.open("w", encoding="utf-8", newline="") as handle:
+            # replies and dataset text are untrusted: a cell starting with = + - @ must stay text
+            rows.append({name: spreadsheet_safe(value) for name, value in row.items()})
+        with atomic_file(path) as handle:
             writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["index"], delimiter="\t")
             writer.writeheader()
             writer.writerows(rows)
         try:
             import pandas as pd
 
-            pd.DataFrame(rows).to_excel(path.with_suffix(".xlsx"), index=False)
+            with atomic_file(path.with_suffix(".xlsx"), "wb") as handle:
+                pd.DataFrame(rows).to_excel(handle, index=False, engine="openpyxl")
         except ImportError:
             write_json_atomic(path.with_suffix(".note.json"), {"note": "pip install openpyxl to also get .xlsx"})
 

@@ -162,3 +162,33 @@ def test_23_13_junit_with_control_characters_is_valid_xml(tmp_path: Path, capsys
 def test_23_13_printable_shows_every_control_and_keeps_text() -> None:
     assert printable("naïve 名前 ok") == "naïve 名前 ok"
     assert printable("a\x1b[31mb\x9bc\u2066d\udcffe") == "a\\x1b[31mb\\x9bc\\u2066d\\udcffe"
+
+
+# ---- 12: spreadsheet cells stay text ---------------------------------------------------------------------
+
+
+def test_23_12_mmbench_submission_cells_are_never_formulas(tmp_path: Path, capsys) -> None:
+    import base64
+    import csv
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from tests.evals.suites.test_mmbench_suite import QUESTIONS, write_tsv
+    from tests.helpers import png_bytes
+
+    image = base64.b64encode(png_bytes((9, 9, 9))).decode()
+    rows = [{**row, "answer": "", "image": image} for row in QUESTIONS]
+    rows[0] = {**rows[0], "question": "=cmd|' /C calc'!A0", "hint": "@SUM(1)"}
+    tsv = write_tsv(tmp_path / "MMBench_TEST_EN.tsv", rows)
+    script = tmp_path / "script.json"
+    script.write_text(json.dumps({"default": '=HYPERLINK("http://evil.invalid","click")'}))
+    out = tmp_path / "run"
+    argv = ["--suite", "mmbench", "--split", "test", "--model", f"scripted:{script}", "--data", str(tsv)]
+    assert cli(capsys, *argv, "--out", str(out), "--no-progress").code == 0
+    with (out / "mmbench_test_submission.tsv").open(newline="") as handle:
+        upload = list(csv.DictReader(handle, delimiter="\t"))
+    cells = [value for row in upload for value in row.values()]
+    assert not any(str(value).startswith(("=", "+", "-", "@")) for value in cells)
+    assert '\'=HYPERLINK("http://evil.invalid","click")' in cells
+    sheet = openpyxl.load_workbook(out / "mmbench_test_submission.xlsx").active
+    kinds = {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
+    assert "f" not in kinds
