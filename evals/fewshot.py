@@ -19,6 +19,7 @@ from evals.records import Sample
 from model.base import Message
 
 SUPPORT_SPLITS = ("train", "dev")
+MAX_EXAMPLE_CHARS = 20_000  # a long real example (an MMMU question with its options) is ~5,000
 POOL = 5_000  # candidates read from the support split before drawing (its first ones, in order)
 
 
@@ -60,6 +61,12 @@ def draw_support(suite: Any, shots: int, seed: int, data: str | None, support_fi
     chosen = random.Random(seed).sample(pool, shots)
     for example in chosen:
         answer_of(suite, example)  # fails now, not at the first batch, if an example has no answer
+        size = len(example.question) + len(answer_of(suite, example))
+        if size > MAX_EXAMPLE_CHARS:  # it would be in every prompt of the run
+            raise UserError(
+                f"support example {example.id} of {source} has {size:,} characters; an example may have at most "
+                f"{MAX_EXAMPLE_CHARS:,} (it is shown before every question): use shorter examples"
+            )
     return Support(chosen, source)
 
 

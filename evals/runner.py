@@ -19,6 +19,7 @@ from evals.environment import git_revision, hardware, now, package_versions
 from evals.errors import DataError, UserError
 from evals.fewshot import Support, draw_support, with_examples
 from evals.pipeline import BatchSizer, generate_batches
+from evals.prompt_log import PromptLog, too_long
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
 from evals.store import MANIFEST, RESULTS, SAMPLES, RunDir, SampleLog, lock_run_dir, write_json_atomic
@@ -204,6 +205,8 @@ def _run_locked(
     manifest = new_manifest(config, suite, model_settings, existing, shard)
     if config.shots:
         manifest["fewshot"] = support.describe(config.shots, config.seed) if support is not None else earlier
+        if earlier and "prompt_prefix" in earlier:  # the same examples (check_support): the same prefix
+            manifest["fewshot"]["prompt_prefix"] = earlier["prompt_prefix"]
     if shard.rank == 0 or existing is None:  # a rank started alone still says what made its samples
         run.write_manifest(manifest)
     by_id = {sample.id: sample for sample in todo}
@@ -218,12 +221,27 @@ def _run_locked(
         new_samples += len(broken)
         if on_progress and broken:
             on_progress(len(broken))
-        batches = length_sorted_batches(build_requests(suite, todo, config, support), model, config.batch_size)
+        requests = build_requests(suite, todo, config, support)
+        oversized = {request.id: problem for request in requests if (problem := too_long(request))}
+        writer.append(make_record(suite, by_id[i], "", None, problem, 0.0) for i, problem in oversized.items())
+        new_samples += len(oversized)
+        requests = [request for request in requests if request.id not in oversized]
+        batches = length_sorted_batches(requests, model, config.batch_size)
+        prompts = PromptLog(manifest.get("fewshot"), enabled=bool(config.shots) and not shard.active)
         streak = 0  # samples in a row that could not reach the server
         for batch, generations, seconds in generate_batches(model, batches, config.workers, sizer):
+            if prompts.learn([gen.prompt for gen in generations]):
+                run.write_manifest(manifest)  # the examples, once, before the samples that refer to them
             records = [
                 make_record(
-                    suite, by_id[req.id], gen.prompt, gen.text, gen.error, seconds, req.image_refs, gen.error_kind
+                    suite,
+                    by_id[req.id],
+                    prompts.logged(gen.prompt),
+                    gen.text,
+                    gen.error,
+                    seconds,
+                    req.image_refs,
+                    gen.error_kind,
                 )
                 for req, gen in zip(batch, generations, strict=True)
             ]

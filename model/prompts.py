@@ -20,6 +20,7 @@ from typing import Any
 from evals.config import PROMPT_FORMATS
 from evals.errors import UserError
 from model.base import Message, render_idefics2
+from model.templates import check_chat_template
 
 ANSWER_CUE = "Answer:"
 COMPLETION_STOP = "\n"
@@ -64,7 +65,10 @@ def render(messages: list[Message], prompt_format: str, processor: Any = None) -
     ]  # the processor's template wants bare image parts; ours also carry a reference
     if prompt_format == "completion":
         return render_completion(bare)
-    if processor is not None and getattr(processor, "chat_template", None):
+    template = getattr(processor, "chat_template", None) if processor is not None else None
+    if template:
+        if isinstance(template, str):  # the checkpoint's code: bounded before transformers runs it
+            check_chat_template(template, bare)
         return processor.apply_chat_template(bare, add_generation_prompt=True)
     return render_idefics2(bare)
 

@@ -192,3 +192,76 @@ def test_23_12_mmbench_submission_cells_are_never_formulas(tmp_path: Path, capsy
     sheet = openpyxl.load_workbook(out / "mmbench_test_submission.xlsx").active
     kinds = {cell.data_type for row in sheet.iter_rows() for cell in row if cell.value is not None}
     assert "f" not in kinds
+
+
+# ---- 9: templates and prompts are bounded -------------------------------------------------------------
+
+
+class _Processor:
+    def __init__(self, template: str) -> None:
+        self.chat_template = template
+        self.rendered = 0
+
+    def apply_chat_template(self, messages, add_generation_prompt: bool) -> str:
+        self.rendered += 1
+        return "ok"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% for i in range(99999) %}{% for j in range(99999) %}xx{% endfor %}{% endfor %}",
+        "{{ 'x' * 10**10 }}",
+        "{{ [1] * 99999999 }}",
+        "{{ 9 ** 99999999 }}",
+    ],
+)
+def test_23_9_a_runaway_chat_template_is_refused_quickly(template: str) -> None:
+    import time
+
+    from evals.errors import UserError
+    from model.prompts import render
+
+    processor = _Processor(template)
+    messages = [{"role": "user", "content": [{"type": "text", "text": "hi"}]}]
+    started = time.monotonic()
+    with pytest.raises(UserError, match=r"chat template cannot be used.*--prompt-format completion"):
+        render(messages, "chat", processor)
+    assert time.monotonic() - started < 5 and processor.rendered == 0
+
+
+def test_23_9_a_real_chat_template_still_renders() -> None:
+    from model.prompts import render
+
+    template = (
+        "{% for message in messages %}{{ message['role'] | capitalize }}:{% for part in message['content'] %}"
+        "{% if part['type'] == 'image' %}<image>{% else %}{{ part['text'] }}{% endif %}{% endfor %}"
+        "<end_of_utterance>\n{% endfor %}{% if add_generation_prompt %}Assistant:{% endif %}"
+    )
+    processor = _Processor(template)
+    assert render([{"role": "user", "content": [{"type": "text", "text": "hi"}]}], "chat", processor) == "ok"
+
+
+def _support(path: Path, chars: int) -> Path:
+    rows = [{"id": f"s{i}", "question": f"example {i} " + "long context " * (chars // 13), "answer": "red",
+             "prediction": ""} for i in range(3)]  # fmt: skip
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return path
+
+
+def test_23_9_a_huge_support_example_is_refused(tmp_path: Path, capsys) -> None:
+    support = _support(tmp_path / "support.jsonl", 6_000_000)
+    outcome = cli(capsys, "--suite", "easyvqa", "--model", "scripted", "--shots", "2", "--support", str(support),
+                  "--limit", "3", "--out", str(tmp_path / "run"), "--no-progress")  # fmt: skip
+    assert_one_line_error(outcome, "support example", "at most 20,000")
+
+
+def test_23_9_the_support_set_is_logged_once(tmp_path: Path, capsys) -> None:
+    support = _support(tmp_path / "support.jsonl", 15_000)
+    out = tmp_path / "run"
+    outcome = cli(capsys, "--suite", "easyvqa", "--model", "scripted", "--shots", "2", "--support", str(support),
+                  "--limit", "12", "--out", str(out), "--no-progress")  # fmt: skip
+    assert outcome.code == 0
+    assert (out / "samples.jsonl").stat().st_size < 30_000  # not 12 copies of 30,000 characters of examples
+    prefix = read_json(out / "manifest.json")["fewshot"]["prompt_prefix"]
+    assert prefix.count("long context") > 2000

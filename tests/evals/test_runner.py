@@ -140,15 +140,19 @@ def test_a_finished_run_is_rescored_without_loading_the_model(tmp_path, fixture_
 
 def test_few_shot_prompts_hold_the_examples_and_their_images(tmp_path: Path, capsys) -> None:
     from cli import main
+    from evals.prompt_log import PREFIX_MARK
     from evals.store import iter_jsonl, read_json
 
     out = tmp_path / "run"
     args = ["--suite", "easyvqa", "--model", "tiny", "--limit", "3", "--out", str(out), "--no-progress"]
     assert main([*args, "--shots", "4"]) == 0
     record = next(row for _, row in iter_jsonl(out / "samples.jsonl"))
-    assert record["prompt"].count("Assistant:") == 5 and record["prompt"].count("<image>") == 5
-    assert len(record["images"]) == 5 and record["images"][-1].endswith(f"{record['meta']['image_id']}.png")
     fewshot = read_json(out / "manifest.json")["fewshot"]
+    # the examples are logged once, in the manifest; the prompt is that prefix and the rest (23.9)
+    assert record["prompt"].startswith(PREFIX_MARK) and "Assistant:" in fewshot["prompt_prefix"]
+    prompt = fewshot["prompt_prefix"] + record["prompt"].removeprefix(PREFIX_MARK)
+    assert prompt.count("Assistant:") == 5 and prompt.count("<image>") == 5
+    assert len(record["images"]) == 5 and record["images"][-1].endswith(f"{record['meta']['image_id']}.png")
     assert fewshot["shots"] == 4 and fewshot["seed"] == 0 and fewshot["source"] == "train"
     assert len(fewshot["support_ids"]) == 4 and all(i.startswith("train-") for i in fewshot["support_ids"])
     capsys.readouterr()
