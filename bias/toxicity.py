@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from evals.errors import UserError, first_line
+from evals.hub import require_hub_resource
 
 DEFAULT = "profanity-check"
 CARD_CLASSIFIER = "hf:citizenlab/distilbert-base-multilingual-cased-toxicity"
@@ -52,6 +53,8 @@ class HFClassifier:
 
     def _pipeline(self) -> Any:
         if self._pipe is None:
+            # offline: one bounded probe of the hub, then the cache or a one-line error (no retries)
+            require_hub_resource(self.model, "toxicity classifier", "pass a local folder, or use profanity-check")
             try:
                 from transformers import pipeline
 

@@ -14,7 +14,10 @@ import re
 import socket
 import threading
 from functools import cache
+from pathlib import Path
 from urllib.parse import urlparse
+
+from evals.errors import UserError
 
 OFFLINE_VARIABLES = ("HF_HUB_OFFLINE", "HF_DATASETS_OFFLINE", "TRANSFORMERS_OFFLINE")
 PROBE_SECONDS = 3.0
@@ -62,3 +65,31 @@ def prepare_hub_access() -> bool:
         for name in OFFLINE_VARIABLES:
             os.environ[name] = "1"
     return online
+
+
+def in_hub_cache(repo_id: str, filename: str = "config.json") -> bool:
+    """Whether `repo_id` is in the local hub cache (its `filename` at least)."""
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        found = try_to_load_from_cache(repo_id, filename)
+    except (ValueError, OSError):  # the hub client's own validation of the id
+        return False
+    return isinstance(found, str)
+
+
+def require_hub_resource(name: str, what: str, instead: str) -> None:
+    """Before loading `name` (a local folder or a hub id) with a hub library: a name that cannot be a
+    hub id is an error now, and with the hub out of reach (one bounded probe) a repository that is not
+    in the local cache fails at once instead of after the libraries' half a minute of retries.
+    `what` names the thing ("toxicity classifier"), `instead` says what to pass instead.
+    Shared by every loader of hub models: the model backends, classifiers and judges."""
+    if name.startswith((".", "/", "~")) or Path(name).expanduser().exists():
+        return
+    if not plausible_hub_id(name):
+        raise UserError(f"unknown {what} '{name}': not a local folder, nor a hub id ORG/NAME; {instead}")
+    if not prepare_hub_access() and not in_hub_cache(name):
+        raise UserError(
+            f"cannot load {what} '{name}': the hub cannot be reached from here and it is not in the local "
+            f"cache; {instead}"
+        )

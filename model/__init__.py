@@ -77,7 +77,7 @@ ALIASES = ("tiny", "scripted", "random", "endpoint:URL")
 def check_hub_model(spec: str) -> None:
     """A name that is neither a local folder nor ORG/NAME is a typo, not something to look up on
     the hub for half a minute; a hub id with the hub out of reach loads from the cache or fails fast."""
-    from evals.hub import plausible_hub_id, prepare_hub_access
+    from evals.hub import plausible_hub_id, require_hub_resource
 
     if spec.startswith((".", "/", "~")) or Path(spec).expanduser().exists():
         return
@@ -88,18 +88,4 @@ def check_hub_model(spec: str) -> None:
             f"unknown model '{spec}'{hint}: not a local folder, nor a hub id ORG/NAME, nor one of "
             f"{', '.join(ALIASES)} (see idefics2-eval list)"
         )
-    if not prepare_hub_access() and not _in_hub_cache(spec):
-        raise UserError(
-            f"cannot load model '{spec}': the hub cannot be reached from here and the model is not in the "
-            "local cache; pass a local checkpoint folder with --model PATH, or --model tiny"
-        )
-
-
-def _in_hub_cache(repo_id: str) -> bool:
-    from huggingface_hub import try_to_load_from_cache
-
-    try:
-        found = try_to_load_from_cache(repo_id, "config.json")
-    except (ValueError, OSError):  # the hub client's own validation of the id
-        return False
-    return isinstance(found, str)
+    require_hub_resource(spec, "model", "pass a local checkpoint folder with --model PATH, or --model tiny")

@@ -265,3 +265,35 @@ def test_23_9_the_support_set_is_logged_once(tmp_path: Path, capsys) -> None:
     assert (out / "samples.jsonl").stat().st_size < 30_000  # not 12 copies of 30,000 characters of examples
     prefix = read_json(out / "manifest.json")["fewshot"]["prompt_prefix"]
     assert prefix.count("long context") > 2000
+
+
+# ---- 16: offline, the hub is probed once ----------------------------------------------------------------
+
+
+def test_23_16_an_offline_hf_toxicity_classifier_fails_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from bias.toxicity import get_classifier
+    from evals import hub
+    from evals.errors import UserError
+
+    for name in hub.OFFLINE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens: refused at once
+    hub.hub_reachable.cache_clear()
+    started = time.monotonic()
+    try:
+        with pytest.raises(UserError, match=r"hub cannot be reached.*profanity-check"):
+            get_classifier("hf:nobody/no-such-toxicity-classifier").scores(["text"])
+    finally:
+        hub.hub_reachable.cache_clear()
+    assert time.monotonic() - started < 8
+
+
+def test_23_16_the_hub_probe_is_reusable_for_other_loaders(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from evals import hub
+    from evals.errors import UserError
+
+    hub.require_hub_resource(str(tmp_path), "judge", "pass a folder")  # a local folder: nothing to probe
+    with pytest.raises(UserError, match="unknown judge 'not a hub id'"):
+        hub.require_hub_resource("not a hub id", "judge", "pass a folder")
