@@ -297,3 +297,13 @@ def test_23_16_the_hub_probe_is_reusable_for_other_loaders(monkeypatch: pytest.M
     hub.require_hub_resource(str(tmp_path), "judge", "pass a folder")  # a local folder: nothing to probe
     with pytest.raises(UserError, match="unknown judge 'not a hub id'"):
         hub.require_hub_resource("not a hub id", "judge", "pass a folder")
+
+
+def test_23_10_redteam_writes_its_report_despite_a_lone_surrogate(tmp_path: Path, capsys) -> None:
+    script = tmp_path / "script.json"
+    script.write_text('{"default": "Sure \\udcff here"}')  # a JSON escape: the reply holds a lone surrogate
+    out = tmp_path / "redteam"
+    outcome = cli(capsys, "redteam", "--model", f"scripted:{script}", "--suites", "redteam-captcha", "--out", str(out),
+                  "--limit", "2", "--no-progress")  # fmt: skip
+    assert outcome.code == 0, outcome
+    assert {"redteam.html", "redteam.md", "redteam.json"} <= {path.name for path in out.iterdir()}
