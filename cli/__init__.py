@@ -10,6 +10,7 @@ keeps every finished sample and says how to continue.
 
 from __future__ import annotations
 
+import errno
 import importlib
 import sys
 from collections.abc import Sequence
@@ -82,6 +83,24 @@ def dispatch(argv: list[str]) -> int:
     return int(handler(rest))
 
 
+# errno values of a file the system refused: the user's to fix (space, permissions, a path's shape)
+FILE_ERRORS = {
+    errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.EISDIR,
+    errno.ENOTDIR, errno.EEXIST, errno.ELOOP, errno.ENAMETOOLONG, errno.ENOENT,
+}  # fmt: skip
+
+
+def _internal_error(exc: BaseException, debug: bool) -> int:
+    if debug:
+        raise exc
+    print(
+        f"{PROG}: internal error: {type(exc).__name__}: {printable(first_line(exc))} "
+        "(finished samples are kept; rerun with --debug for the traceback and report it)",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The console program; `argv` is given only when called in-process (tests, other tools),
     which then keep their own signal handling."""
@@ -99,18 +118,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt as exc:
         print(f"{PROG}: {interruption(exc)}", file=sys.stderr)
         return exit_code_of(exc)
+    except OSError as exc:
+        if exc.errno not in FILE_ERRORS or not exc.filename or debug:
+            return _internal_error(exc, debug)
+        # a file the system refused that no check above foresaw: still one line that names it
+        print(f"{PROG}: error: {printable(exc.filename)}: {exc.strerror}", file=sys.stderr)
+        return 2
     except RecursionError:
         print(f"{PROG}: error: input nested too deeply to read (check the files you passed)", file=sys.stderr)
         return 2
     except Exception as exc:  # the last line of defence: one line, never a bare traceback
-        if debug:
-            raise
-        print(
-            f"{PROG}: internal error: {type(exc).__name__}: {printable(first_line(exc))} "
-            "(finished samples are kept; rerun with --debug for the traceback and report it)",
-            file=sys.stderr,
-        )
-        return 1
+        return _internal_error(exc, debug)
     finally:
         if as_program:
             quiet_exit()

@@ -14,7 +14,7 @@ from evals.config import model_slug
 from evals.errors import UserError
 from evals.images import configure_images
 from evals.records import Sample
-from evals.store import iter_jsonl, lock_run_dir, read_json, write_json_atomic
+from evals.store import iter_jsonl, lock_run_dir, read_json, remove_run_file, write_json_atomic
 from evals.terminal import echo
 
 USAGE = f"""usage: {PROG} bias run --dataset fairface|stablebias|PATH [--model M] [options]
@@ -159,7 +159,7 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
     with lock_run_dir(args.out):
         if args.overwrite:
             for name in (PREDICTIONS, CLASSIFICATION, RUN_INFO):
-                (args.out / name).unlink(missing_ok=True)
+                remove_run_file(args.out / name)
         config = run_config(args, probe, split, str(args.out), args.dataset)
         logged = len(read_log(args.out / PREDICTIONS))
         check_same_model(args.out, logged, config.identity())  # before loading any weights

@@ -81,6 +81,8 @@ def key_for(url: str) -> str | None:
             key = os.environ[GENERIC_KEY]
     if not key and host == OPENAI_HOST:
         key = os.environ.get("OPENAI_API_KEY")
+    if key and not all(" " < char < "\x7f" for char in key):  # never echoed: it is a secret
+        raise UserError(f"the API key for {host} holds spaces, line breaks or non-ASCII characters; set it again")
     if key and parts.scheme != "https" and not is_loopback(host):
         raise UserError(
             f"refusing to send the API key for {host} over plain http (anyone on the way could read it); "

@@ -22,7 +22,16 @@ from evals.pipeline import BatchSizer, generate_batches
 from evals.prompt_log import PromptLog, too_long
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
 from evals.scoring import make_record, results_for
-from evals.store import MANIFEST, RESULTS, SAMPLES, RunDir, SampleLog, lock_run_dir, write_json_atomic
+from evals.store import (
+    MANIFEST,
+    RESULTS,
+    SAMPLES,
+    RunDir,
+    SampleLog,
+    lock_run_dir,
+    remove_run_file,
+    write_json_atomic,
+)
 from evals.suites import Suite
 from model.base import Model, Request
 
@@ -155,7 +164,7 @@ def clear_run_dir(root: Path, shard: Shard | None = None) -> None:
         if shard.rank != 0:
             return
     for name in (MANIFEST, SAMPLES, RESULTS):
-        (root / name).unlink(missing_ok=True)
+        remove_run_file(root / name)
     if shard is None or not shard.active:
         shutil.rmtree(root / SHARDS, ignore_errors=True)
 

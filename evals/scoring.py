@@ -13,7 +13,7 @@ from typing import Any
 
 from evals.errors import DataError, UserError
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
-from evals.store import RunDir, SampleLog, iter_jsonl, lock_run_dir
+from evals.store import RunDir, SampleLog, iter_jsonl, lock_run_dir, remove_run_file
 from evals.suites import Suite
 from evals.suites.base import field_id, field_str
 
@@ -157,7 +157,7 @@ def score_rows(
             )
         records = [make_record(suite, sample, "", text, None, 0.0) for sample, text in rows]
         if overwrite:  # a model run's manifest and shard logs no longer describe these scores
-            run.manifest_path.unlink(missing_ok=True)
+            remove_run_file(run.manifest_path)
             shutil.rmtree(run.root / "shards", ignore_errors=True)
         SampleLog(run.samples_path, recover=False).rewrite(records)
         results = results_for(suite, split, records, source=source)

@@ -374,6 +374,19 @@ class RunDir:
         return bool(self.existing_files()) or (self.root / "shards").is_dir()
 
 
+def remove_run_file(path: Path) -> None:
+    """Delete a file the run wrote (for --overwrite); a folder or anything else in its place is left
+    for the user to look at."""
+    try:
+        path.unlink(missing_ok=True)
+    except IsADirectoryError:
+        raise UserError(
+            f"{path} is a folder, not a file a run writes: remove it yourself, or pass another --out"
+        ) from None
+    except OSError as exc:
+        raise UserError(f"cannot remove {path}: {exc.strerror or exc}") from None
+
+
 def make_dir(root: Path) -> None:
     """Create an output folder, or say in one line why it cannot be."""
     try:

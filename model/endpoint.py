@@ -61,6 +61,10 @@ class EndpointModel:
         url, _, served = target.partition("#")
         if not url.startswith(("http://", "https://")):
             raise UserError("use --model endpoint:http(s)://HOST:PORT/v1#MODEL_NAME")
+        if "@" in url.split("/")[2]:  # the URL is stored in the manifest and printed: no credentials in it
+            raise UserError(
+                "the endpoint URL holds credentials (USER:KEY@HOST); give the key in IDEFICS2_EVAL_KEY_<HOST> instead"
+            )
         concurrency_text = os.environ.get("IDEFICS2_EVAL_ENDPOINT_CONCURRENCY", "8")
         if not concurrency_text.strip().isdigit() or not 1 <= int(concurrency_text) <= 1024:
             raise UserError(

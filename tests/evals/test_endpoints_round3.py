@@ -294,3 +294,40 @@ def test_23_15_a_few_transport_failures_are_scored_with_a_note(tmp_path: Path, c
         again = cli(capsys, *run_argv(url, out), "--batch-size", "1")
     assert again.code == 0 and "retrying 1 samples" in again.err
     assert read_json(out / "results.json")["n_errors"] == 0
+
+
+# ---- a fresh hostile pass (new cases, not the issue's) --------------------------------------------------
+
+
+def test_fresh_a_key_with_a_line_break_is_refused_without_echoing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IDEFICS2_EVAL_KEY_127_0_0_1", "k3y\r\nX-Injected: 1")
+    with pytest.raises(UserError) as caught:
+        post_json("http://127.0.0.1:9/v1/chat/completions", {}, timeout=1, retries=1)
+    assert "k3y" not in str(caught.value) and "line breaks" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "words"),
+    [
+        ("endpoint:http://user:sk-123@127.0.0.1:9/v1#m", ("credentials",)),
+        ("endpoint:http://127.0.0.1:9/v1#m", ("IDEFICS2_EVAL_ENDPOINT_CONCURRENCY",)),
+    ],
+)
+def test_fresh_endpoint_settings_are_one_line(monkeypatch, capsys, tmp_path: Path, spec: str, words) -> None:
+    monkeypatch.setenv("IDEFICS2_EVAL_ENDPOINT_CONCURRENCY", "8" if "credentials" in words else "lots")
+    outcome = cli(capsys, "--suite", "easyvqa", "--model", spec, "--limit", "1", "--out", str(tmp_path / "r"))
+    assert_one_line_error(outcome, *words)
+
+
+def test_fresh_a_server_that_wants_a_key_says_which_variable(tmp_path: Path, capsys) -> None:
+    with raw_server(lambda conn, _: reply(conn, {"error": "no"}, status="401 Unauthorized")) as url:
+        outcome = cli(capsys, *run_argv(url, tmp_path / "run", limit=2))
+    assert_one_line_error(outcome, "unreachable", "HTTP 401", "IDEFICS2_EVAL_KEY_127_0_0_1")
+
+
+def test_fresh_a_reply_that_is_a_json_list_is_a_per_sample_error(tmp_path: Path, capsys) -> None:
+    with raw_server(lambda conn, _: reply(conn, [1, 2])) as url:  # type: ignore[arg-type]
+        outcome = cli(capsys, *run_argv(url, tmp_path / "run", limit=2))
+    assert outcome.code == 0
+    rows = [row for _, row in iter_jsonl(tmp_path / "run" / "samples.jsonl")]
+    assert all("not a JSON object" in row["error"] and row["error_kind"] is None for row in rows)

@@ -154,3 +154,28 @@ def test_23_5_sigterm_during_import_scoring_leaves_no_temporary(tmp_path: Path) 
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
     assert not list(out.glob(".*.tmp"))
+
+
+# ---- a fresh hostile pass over the same ground (new cases, not the issue's) ---------------------------------
+
+
+def test_fresh_a_fifo_lock_and_a_linked_shards_folder_are_refused(tmp_path: Path, capsys) -> None:
+    fifo = tmp_path / "a"
+    fifo.mkdir()
+    os.mkfifo(fifo / ".lock")
+    assert_one_line_error(cli(capsys, *score_args(predictions_file(tmp_path), fifo)), ".lock", "not a regular")
+    linked = tmp_path / "b"
+    linked.mkdir()
+    (linked / "shards").symlink_to(tmp_path)
+    assert_one_line_error(cli(capsys, *run_args(docvqa_data(tmp_path / "data"), linked)), "shards", "symbolic link")
+
+
+def test_fresh_overwrite_over_a_folder_named_like_a_run_file_is_one_line(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    (out / "manifest.json").mkdir(parents=True)
+    outcome = cli(capsys, *run_args(docvqa_data(tmp_path / "data"), out, "--overwrite"))
+    assert_one_line_error(outcome, "manifest.json", "is a folder")
+    (out / "manifest.json").rmdir()
+    (out / "results.json").mkdir()
+    outcome = cli(capsys, *score_args(predictions_file(tmp_path), out, "--overwrite"))
+    assert_one_line_error(outcome, "results.json", "cannot write")
