@@ -222,9 +222,13 @@ def open_regular(path: Path, flags: int, what: str = "file") -> int:
         if exc.errno == errno.EISDIR:
             raise UserError(f"{path} is a folder, not a {what}: remove it or pass another --out") from None
         raise write_failure(path, exc) from None
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
+    status = os.fstat(fd)
+    if not stat.S_ISREG(status.st_mode):
         os.close(fd)
         raise UserError(f"{path} is not a regular {what}: remove it or pass another --out")
+    if status.st_nlink > 1:  # a hard link: writing would change the same file under its other name
+        os.close(fd)
+        raise UserError(f"{path} is a hard link to another file; refusing to write through it: remove it")
     return fd
 
 

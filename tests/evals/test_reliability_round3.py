@@ -179,3 +179,18 @@ def test_fresh_overwrite_over_a_folder_named_like_a_run_file_is_one_line(tmp_pat
     (out / "results.json").mkdir()
     outcome = cli(capsys, *score_args(predictions_file(tmp_path), out, "--overwrite"))
     assert_one_line_error(outcome, "results.json", "cannot write")
+
+
+def test_fresh_a_hard_linked_lock_or_log_is_refused(tmp_path: Path, capsys) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    out = tmp_path / "out"
+    out.mkdir()
+    os.link(victim, out / ".lock")
+    assert_one_line_error(cli(capsys, *score_args(predictions_file(tmp_path), out)), ".lock", "hard link")
+    assert victim.read_text() == "precious"
+    log_path = tmp_path / "samples.jsonl"
+    os.link(victim, log_path)
+    with pytest.raises(Exception, match="hard link"):
+        SampleLog(log_path)  # a last line without a newline: a torn tail it would cut
+    assert victim.read_text() == "precious"
