@@ -61,3 +61,11 @@ class PromptLog:
         if self.prefix and prompt.startswith(self.prefix):
             return PREFIX_MARK + prompt[len(self.prefix) :]
         return prompt
+
+
+def full_prompt(logged: str, manifest: dict[str, Any] | None) -> str:
+    """The prompt the model saw, from a logged one and its run's manifest."""
+    prefix = ((manifest or {}).get("fewshot") or {}).get("prompt_prefix")
+    if prefix and logged.startswith(PREFIX_MARK):
+        return prefix + logged[len(PREFIX_MARK) :]
+    return logged

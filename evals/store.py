@@ -32,7 +32,10 @@ T = TypeVar("T")
 
 
 def _umask() -> int:
-    """The process umask (it can only be read by setting it, so it is set straight back)."""
+    """The process umask: from /proc on Linux (no race with other threads), else by setting it back."""
+    with suppress(OSError, ValueError, StopIteration):
+        status = Path("/proc/self/status").read_text()
+        return int(next(line for line in status.splitlines() if line.startswith("Umask:")).split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask

@@ -140,7 +140,7 @@ def test_a_finished_run_is_rescored_without_loading_the_model(tmp_path, fixture_
 
 def test_few_shot_prompts_hold_the_examples_and_their_images(tmp_path: Path, capsys) -> None:
     from cli import main
-    from evals.prompt_log import PREFIX_MARK
+    from evals.prompt_log import PREFIX_MARK, full_prompt
     from evals.store import iter_jsonl, read_json
 
     out = tmp_path / "run"
@@ -150,7 +150,7 @@ def test_few_shot_prompts_hold_the_examples_and_their_images(tmp_path: Path, cap
     fewshot = read_json(out / "manifest.json")["fewshot"]
     # the examples are logged once, in the manifest; the prompt is that prefix and the rest (23.9)
     assert record["prompt"].startswith(PREFIX_MARK) and "Assistant:" in fewshot["prompt_prefix"]
-    prompt = fewshot["prompt_prefix"] + record["prompt"].removeprefix(PREFIX_MARK)
+    prompt = full_prompt(record["prompt"], {"fewshot": fewshot})
     assert prompt.count("Assistant:") == 5 and prompt.count("<image>") == 5
     assert len(record["images"]) == 5 and record["images"][-1].endswith(f"{record['meta']['image_id']}.png")
     assert fewshot["shots"] == 4 and fewshot["seed"] == 0 and fewshot["source"] == "train"

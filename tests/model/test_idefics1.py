@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from evals.prompt_log import full_prompt
 from evals.store import read_json
 from model import TINY_CHECKPOINT
 from model.base import Request
@@ -128,7 +129,8 @@ def test_base_idefics1_takes_few_shot_examples_in_the_completion_format(idefics1
     out = tmp_path / "fewshot"
     args = ["--suite", "easyvqa", "--model", str(idefics1), "--limit", "3", "--shots", "2", "--out", str(out)]
     assert cli(capsys, *args, "--no-progress").code == 0
-    prompt = json.loads((out / "samples.jsonl").read_text().splitlines()[0])["prompt"]
+    logged = json.loads((out / "samples.jsonl").read_text().splitlines()[0])["prompt"]
+    prompt = full_prompt(logged, read_json(out / "manifest.json"))  # the examples are logged once
     assert prompt.count("<image>") == 3 and prompt.endswith("\nAnswer:") and "User:" not in prompt
     assert prompt.count("\nAnswer: ") == 2  # each example followed by its answer
     assert read_json(out / "manifest.json")["model"]["prompt_format"] == "completion"
