@@ -6,93 +6,31 @@ The per-sample log is the source of truth. It is appended one batch at a time an
 
 from __future__ import annotations
 
-import errno
-import fcntl
 import json
 import os
-import re
-import socket
-import stat
-import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from evals.environment import now
-from evals.errors import DataError, UserError
+from evals.errors import DataError
+from evals.files import (  # noqa: F401 (re-exported: the run directory's writers)
+    append_durably,
+    atomic_file,
+    json_line,
+    make_dir,
+    open_regular,
+    remove_run_file,
+    write_failure,
+    write_json_atomic,
+    write_text_atomic,
+)
+from evals.locking import LOCK, lock_run_dir, open_lock  # noqa: F401 (re-exported)
 from evals.records import SampleRecord
 
 MANIFEST = "manifest.json"
 SAMPLES = "samples.jsonl"
 RESULTS = "results.json"
-LOCK = ".lock"
 T = TypeVar("T")
-
-
-def _umask() -> int:
-    """The process umask: from /proc on Linux (no race with other threads), else by setting it back."""
-    with suppress(OSError, ValueError, StopIteration):
-        status = Path("/proc/self/status").read_text()
-        return int(next(line for line in status.splitlines() if line.startswith("Umask:")).split()[1], 8)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_failure(path: Path | str, exc: OSError) -> UserError:
-    """A write that the system refused (disk full, file-size limit, read-only, not a folder) as
-    one line that names the file and the cause."""
-    cause = exc.strerror or type(exc).__name__
-    if isinstance(exc, FileExistsError | NotADirectoryError):
-        cause = "part of that path is a file, not a folder"
-    return UserError(f"cannot write {path}: {cause}; free space or fix permissions, or pass another --out")
-
-
-@contextmanager
-def atomic_file(path: Path, mode: str = "w") -> Iterator[Any]:
-    """A temporary file beside `path` that replaces it in one rename when the block ends, so
-    readers never see half a file and a link at `path` is replaced, not written through. It gets
-    the permissions a plain `open` would (0644 under umask 022; mkstemp alone gives 0600). On any
-    failure, a signal included, the temporary file is removed; a system refusal becomes one line."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise write_failure(path, exc) from None
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        # text: no newline translation (csv writes its own), and a lone surrogate written as its escape
-        text_options = {"encoding": "utf-8", "newline": "", "errors": "backslashreplace"}
-        with os.fdopen(fd, mode, **({} if "b" in mode else text_options)) as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise write_failure(path, exc) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_json_atomic(path: Path, data: Any) -> None:
-    """Replace `path` with `data` as JSON in one rename, so readers never see half a file."""
-    text = json.dumps(data, indent=2, ensure_ascii=False, default=str)
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: JSON escapes keep it exactly
-        text = json.dumps(data, indent=2, ensure_ascii=True, default=str)
-    write_text_atomic(path, text + "\n")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` as UTF-8; a lone surrogate from a model's reply is written as its
-    escape (\\udcff) rather than failing the whole report."""
-    with atomic_file(path, "wb") as handle:
-        handle.write(text.encode("utf-8", errors="backslashreplace"))
 
 
 def _open_error(path: Path, exc: OSError) -> DataError:
@@ -213,66 +151,11 @@ def recover_log(path: Path, parse: Callable[[dict[str, Any], str], T]) -> list[T
     return rows
 
 
-def open_regular(path: Path, flags: int, what: str = "file") -> int:
-    """A descriptor on `path`, never through a symbolic link and only if it is a regular file: a
-    log or lock placed as a link (to ~/.ssh/authorized_keys, a token file) would otherwise be cut,
-    appended to or emptied. The link's own name is in the error, with what to do."""
-    try:
-        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise UserError(f"{path} is a symbolic link; refusing to write through it: remove it") from None
-        if exc.errno == errno.EISDIR:
-            raise UserError(f"{path} is a folder, not a {what}: remove it or pass another --out") from None
-        raise write_failure(path, exc) from None
-    status = os.fstat(fd)
-    if not stat.S_ISREG(status.st_mode):
-        os.close(fd)
-        raise UserError(f"{path} is not a regular {what}: remove it or pass another --out")
-    if status.st_nlink > 1:  # a hard link: writing would change the same file under its other name
-        os.close(fd)
-        raise UserError(f"{path} is a hard link to another file; refusing to write through it: remove it")
-    return fd
-
-
 def _has_record_after(data: bytes, offset: int) -> bool:
     """Whether anything but blanks and NULs follows `offset` on a complete line."""
     rest = data[offset:]
     complete = rest[: rest.rfind(b"\n") + 1]
     return bool(complete.strip(b"\x00 \t\r\n"))
-
-
-def json_line(obj: Any) -> str:
-    """One JSONL line, readable UTF-8 where it can be; text that UTF-8 cannot hold (a lone
-    surrogate from a model's output) is written with JSON escapes instead of failing the write."""
-    line = json.dumps(obj, ensure_ascii=False, default=str)
-    try:
-        line.encode("utf-8")
-    except UnicodeEncodeError:
-        line = json.dumps(obj, ensure_ascii=True, default=str)
-    return line + "\n"
-
-
-def append_durably(path: Path, payload: str) -> None:
-    """Append `payload` to the log at `path` (never through a link) and fsync it before returning."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise write_failure(path, exc) from None
-    fd = open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, "log")
-    size = os.fstat(fd).st_size
-    try:
-        data = payload.encode("utf-8")
-        while data:
-            written = os.write(fd, data)
-            data = data[written:]
-        os.fsync(fd)
-    except OSError as exc:
-        with suppress(OSError):  # a half-written batch (disk full) is taken back: the log stays whole
-            os.ftruncate(fd, size)
-        raise write_failure(path, exc) from None
-    finally:
-        os.close(fd)
 
 
 class SampleLog:
@@ -379,130 +262,3 @@ class RunDir:
     def holds_run(self) -> bool:
         """Whether the folder already holds a run (or scores) that writing into it would replace."""
         return bool(self.existing_files()) or (self.root / "shards").is_dir()
-
-
-def remove_run_file(path: Path) -> None:
-    """Delete a file the run wrote (for --overwrite); a folder or anything else in its place is left
-    for the user to look at."""
-    try:
-        path.unlink(missing_ok=True)
-    except IsADirectoryError:
-        raise UserError(
-            f"{path} is a folder, not a file a run writes: remove it yourself, or pass another --out"
-        ) from None
-    except OSError as exc:
-        raise UserError(f"cannot remove {path}: {exc.strerror or exc}") from None
-
-
-def make_dir(root: Path) -> None:
-    """Create an output folder, or say in one line why it cannot be."""
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:
-        raise UserError(f"{root} is a file, not a folder; pass a folder for --out") from None
-    except NotADirectoryError:
-        raise UserError(f"cannot create {root}: part of that path is a file; pass another --out") from None
-    except OSError as exc:
-        raise UserError(f"cannot create {root}: {exc.strerror or exc}") from None
-
-
-def _holder() -> str:
-    command = " ".join(sys.argv)[:200]
-    return f"pid {os.getpid()} on {socket.gethostname()}, started {now()}: {command}"
-
-
-def open_lock(path: Path) -> Any:
-    """The lock file at `path` for reading and writing, created 0644 if missing; a link or a
-    folder in its place is refused (opening one would empty the file it points to)."""
-    fd = open_regular(path, os.O_RDWR | os.O_CREAT, "lock file")
-    return os.fdopen(fd, "r+", encoding="utf-8", errors="replace")
-
-
-def _try_lock(path: Path, mode: int) -> Any:
-    handle = open_lock(path)
-    try:
-        fcntl.flock(handle, mode | fcntl.LOCK_NB)
-    except BlockingIOError:
-        handle.seek(0)
-        holder = handle.read().strip()
-        handle.close()
-        return holder or None
-    except OSError:
-        handle.close()
-        raise
-    return handle
-
-
-# What the project writes into a run directory: none of them may be a link (a write would land outside).
-RUN_FILES = (MANIFEST, SAMPLES, RESULTS, "shards", "predictions.jsonl", "classification.json",
-             "classification_run.json", "bias.json", "redteam.json", "summary.json", "labels.jsonl")  # fmt: skip
-
-
-# `atomic_file`'s names: "." + the file's name + mkstemp's 8 random characters + ".tmp"
-_TEMPORARY = re.compile(r"\.[\w.-]+\.(json|jsonl|html|md|xlsx|csv|tsv)\.[a-z0-9_]{8}\.tmp")
-
-
-def refuse_links(root: Path) -> None:
-    """Refuse a run directory whose files are links: the run's records must be its own files."""
-    for name in RUN_FILES:
-        if (root / name).is_symlink():
-            raise UserError(
-                f"{root / name} is a symbolic link; a run directory's files must be its own: "
-                "remove the link, or pass another --out"
-            )
-
-
-def remove_stale_temporaries(root: Path) -> None:
-    """Temporary files a killed writer (kill -9) left: under the exclusive lock nobody is writing them."""
-    for stale in root.glob(".*.tmp"):
-        if _TEMPORARY.fullmatch(stale.name) and stale.is_file() and not stale.is_symlink():
-            stale.unlink(missing_ok=True)
-
-
-@contextmanager
-def lock_run_dir(root: Path, rank: str | None = None) -> Iterator[None]:
-    """Hold a run directory for the life of this process (or until the block ends).
-
-    One writer at a time: a process that writes `samples.jsonl` takes the folder's lock
-    exclusively. Data-parallel ranks share it, each taking its own rank's lock exclusively, so
-    the ranks of one run work side by side while a second copy of any of them is refused. The
-    kernel drops the locks when the process ends, however it ends.
-    """
-    make_dir(root)
-    in_use = "; wait for it to finish, or pass another --out"
-    folder = _try_lock(root / LOCK, fcntl.LOCK_SH if rank else fcntl.LOCK_EX)
-    if not hasattr(folder, "fileno"):
-        who = folder or "the ranks of a data-parallel run"
-        raise UserError(f"{root} is in use by another idefics2-eval process ({who}){in_use}")
-    handles = [folder]
-    try:
-        refuse_links(root)
-        if rank is None:
-            remove_stale_temporaries(root)
-            _record_holder(folder)
-        else:
-            _clear_holder(folder)  # nobody holds it exclusively now: what it says is stale
-            shards = root / "shards"
-            make_dir(shards)
-            mine = _try_lock(shards / f".{rank}.lock", fcntl.LOCK_EX)
-            if not hasattr(mine, "fileno"):
-                raise UserError(f"{root}: {rank} is already running ({mine or 'another process'}){in_use}")
-            handles.append(mine)
-            _record_holder(mine)
-        yield
-    finally:
-        for handle in reversed(handles):
-            if rank is None or handle is not folder:
-                _clear_holder(handle)
-            handle.close()  # closing the file releases its lock
-
-
-def _record_holder(handle: Any) -> None:
-    _clear_holder(handle)
-    handle.write(_holder())
-    handle.flush()
-
-
-def _clear_holder(handle: Any) -> None:
-    handle.seek(0)
-    handle.truncate()
