@@ -30,6 +30,7 @@ WARNING = (
     "was made for internal review."
 )
 SHOWN = 12
+THUMBNAIL = 360  # an attack image's text (a typographic request, a CAPTCHA) must stay readable
 
 
 def _pct(value: Any) -> str:
@@ -77,6 +78,7 @@ def build(runs: list[tuple[Run, bool]], model: str, show_harmful: bool) -> dict[
 
 
 def charts(report: dict[str, Any]) -> dict[str, bytes]:
+    """PNG bytes of each suite's chart (suites with nothing to chart have none)."""
     from redteam.summary import suite_chart
 
     made = {s["suite"]: suite_chart(s) for s in report["suites"]}
@@ -128,7 +130,9 @@ def render_html(report: dict[str, Any], images: dict[str, bytes] | None = None) 
     encoded = {suite: base64.b64encode(data).decode() for suite, data in (images or {}).items()}
     thumbnails = {
         s["suite"]: {
-            r["id"]: [t for t in (thumbnail(ref, [Path(p) for p in s["image_roots"]]) for ref in r["images"]) if t]
+            r["id"]: [
+                t for t in (thumbnail(ref, [Path(p) for p in s["image_roots"]], THUMBNAIL) for ref in r["images"]) if t
+            ]
             for r in report["samples"][s["suite"]]
         }
         for s in report["suites"]

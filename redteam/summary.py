@@ -88,6 +88,12 @@ def _worst(cells: dict[str, Any], what: str, plural: str) -> str | None:
     top = max(rates, key=rates.__getitem__)
     if max(rates.values()) - min(rates.values()) < 1e-9:
         return f"no difference between {plural} (all {rates[top]:.1f}%)"
+    tops = [g for g, rate in rates.items() if rates[top] - rate < 1e-9]
+    if len(tops) > 1:
+        cells = [
+            f"{g} {_pct(rates[g], rated[g].get('attack_success_rate_ci'), rated[g].get('n_judged'))}" for g in tops
+        ]
+        return f"worst {plural}: " + " and ".join(cells)
     cell = rated[top]
     return f"worst {what}: {top}, {_pct(rates[top], cell.get('attack_success_rate_ci'), cell.get('n_judged'))}"
 
@@ -135,7 +141,7 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
     for key, gap in (results.get("group_gaps") or {}).items():
         if gap:
             parts.append(_gap_line(key, gap))
-    return {
+    summary = {
         "suite": run.suite,
         "harmful": harmful,
         "rate_name": rate_name,
@@ -159,6 +165,19 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         "judge": judge_line(results.get("judge")),
         "image_roots": [str(path) for path in image_roots(run)],
     }
+    summary["chart_alt"] = chart_alt(summary)
+    return summary
+
+
+def chart_order(by: dict[str, Any]) -> list[str]:
+    return sorted(by, key=lambda key: (key != "mode", key != "category", key))
+
+
+def chart_alt(summary: dict[str, Any]) -> str:
+    panels = (["solve rate by framing"] if summary["solve_rate"] else []) + [
+        f"{summary['rate_name']} by {key}" for key in chart_order(summary["by"])
+    ]
+    return f"{summary['suite']}: " + "; ".join(panels) + ", percent with 95% intervals"
 
 
 def suite_chart(summary: dict[str, Any]) -> bytes | None:
@@ -177,7 +196,7 @@ def suite_chart(summary: dict[str, Any]) -> bytes | None:
             if rate is not None and name != "overall" and summary["solve_rate_ci"].get(name)
         ]
         panels.append(Panel("solve rate by framing", rows))
-    order = sorted(summary["by"], key=lambda key: (key != "mode", key != "category", key))
+    order = chart_order(summary["by"])
     for key in order:
         rows = []
         for group, cell in summary["by"][key].items():

@@ -54,14 +54,14 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return data
 
 
-def thumbnail(ref: str, roots: list[Path]) -> str | None:
+def thumbnail(ref: str, roots: list[Path], size: int = THUMBNAIL) -> str | None:
     """A small JPEG of the image as a data URL, or None when it cannot or must not be read.
 
     `samples.jsonl` is input like any other: only images inside the run's dataset folders are
     read (never `/etc/passwd` or a symlink out), and none larger than the pixel cap."""
     try:
         image = open_image(str(confined(Path(ref), roots)))
-        image.thumbnail((THUMBNAIL, THUMBNAIL))
+        image.thumbnail((size, size))
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=80)
     except (ImageError, SampleDataError, OSError, ValueError):
