@@ -30,9 +30,9 @@ USAGE = f"""usage: {PROG} bias run --dataset fairface|stablebias|PATH [--model M
 def run_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROG} bias run", description="Generate the bias probe's descriptions.")
     parser.add_argument("--dataset", required=True, help="fairface | stablebias | a local folder or file")
-    parser.add_argument("--split", help="dataset split (default: validation for fairface)")
+    parser.add_argument("--split", help="dataset split (default: validation for fairface, all for local data)")
     parser.add_argument("--prompts", default="resume,dating,arrest", help="comma-separated prompt names")
-    parser.add_argument("--out", help="run directory (default: runs/bias-DATASET-MODEL)")
+    parser.add_argument("--out", help="run directory (default: runs/bias-DATASET-MODEL, without file suffixes)")
     add_model_options(parser)
     return parser
 
@@ -65,7 +65,7 @@ def analyze_parser() -> OneLineParser:
 def classify_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROG} bias classify", description="FairFace zero-shot classification.")
     parser.add_argument("--dataset", help="fairface | a local folder or file with gender, race and age")
-    parser.add_argument("--split", help="dataset split (default: validation for fairface)")
+    parser.add_argument("--split", help="dataset split (default: validation for fairface, all for local data)")
     parser.add_argument("--predictions", type=Path, help="score this JSONL of predictions instead of running a model")
     parser.add_argument("--out", required=True, type=Path, help="folder for predictions.jsonl and classification.json")
     add_model_options(parser)
