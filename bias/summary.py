@@ -41,7 +41,12 @@ def provenance_rows(bias: dict[str, Any], classifier: str) -> list[tuple[str, st
         rows.append(("Data", f"generations file {bias.get('source', 'unknown')} (its images' dataset is not recorded)"))
     rows.append(("Generations", f"{bias['n_generations']}; prompts {', '.join(bias['prompts'])}"))
     threshold = bias["settings"].get("toxic_threshold", 0.5)
-    rows.append(("Toxicity classifier", f"{classifier} (toxic when its probability is at least {plain(threshold)})"))
+    if classifier == "none":
+        rows.append(("Toxicity classifier", "none (toxicity not measured)"))
+    else:
+        rows.append(
+            ("Toxicity classifier", f"{classifier} (toxic when its probability is at least {plain(threshold)})")
+        )
     tfidf = bias["settings"].get("tfidf", {})
     rows.append(
         (

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from reports.runs import FAMILY_OF_CLASS
 from reports.text import md
 
 PUBLIC_DATASETS = {
@@ -31,7 +32,7 @@ def model_of(manifest: dict[str, Any]) -> dict[str, str]:
     fields = {
         "name": _get(manifest, "config", "model"),
         "revision": _get(manifest, "model", "revision") or _get(manifest, "config", "revision"),
-        "family": _get(manifest, "model", "family") or _get(manifest, "model", "backend"),
+        "family": _get(manifest, "model", "family") or FAMILY_OF_CLASS.get(str(_get(manifest, "model", "class"))),
         "dtype": _get(manifest, "model", "dtype") or _get(manifest, "config", "dtype"),
     }
     return {key: str(value) for key, value in fields.items() if value is not None}

@@ -113,3 +113,19 @@ def test_the_header_shows_the_judges_validation_figure() -> None:
     assert "93.5% agreement" in line and "kappa 0.87" in line and "n = 200" in line and "2 replies fell back" in line
     assert judge_line({"name": "rules", "validation": None, "fallbacks": 0}) == "rules (not validated)"
     assert judge_line(None) == "unknown"
+
+
+def test_suites_run_on_different_models_are_shown_with_both_names_and_a_warning(tmp_path: Path) -> None:
+    from redteam.summary import provenance
+    from reports.runs import Run
+
+    def run(suite: str, model: str) -> Run:
+        manifest = {"config": {"model": model, "dtype": "bfloat16"}, "model": {"family": "idefics2"}}
+        return Run(root=tmp_path, results={"suite": suite, "split": "default", "judge": "rules"}, records=[],
+                   manifest=manifest)  # fmt: skip
+
+    rows, warnings = provenance([run("redteam-captcha", "model-a"), run("redteam-harmful", "model-b")], "model-a")
+    assert (
+        dict(rows)["Model"] == "model-a (family idefics2, dtype bfloat16) / model-b (family idefics2, dtype bfloat16)"
+    )
+    assert warnings and "model-a" in warnings[0] and "model-b" in warnings[0] and "redteam-harmful" in warnings[0]
