@@ -16,7 +16,16 @@ from typing import Any
 
 from jinja2 import Environment, select_autoescape
 
-from bias.summary import gap_sentence, plain, provenance_rows, rate_chart, signed, significant, summary_sentences
+from bias.summary import (
+    gap_sentence,
+    plain,
+    provenance_rows,
+    rate_chart,
+    signed,
+    significant,
+    summary_sentences,
+    variance_interval,
+)
 from reports.text import md
 
 # The Idefics2 model card's FairFace table (0-shot; accuracy % and std over the 14 gender x race
@@ -111,6 +120,7 @@ def render_html(
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     environment.filters["plain"] = plain
     environment.filters["signed"] = signed
+    environment.filters["variance_interval"] = variance_interval
     images = charts(bias) if images is None else images
     encoded = {attribute: base64.b64encode(image).decode() for attribute, image in images.items()}
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))

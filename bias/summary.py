@@ -26,6 +26,15 @@ def signed(value: Any, digits: int = 3) -> str:
     return ("+" if value > 0 else "\u2212" if value < 0 else "") + plain(abs(value), digits)
 
 
+def variance_interval(term: dict[str, Any]) -> str:
+    """A term's bootstrap interval of the variance, per 1,000; "no spread" where it has no width."""
+    values = term.get("variance_ci") or []
+    if len(values) != 2 or not all(isinstance(v, int | float) and math.isfinite(v) for v in values):
+        return "\u2013"  # not computed (--bootstrap 0)
+    low, high = (plain(1000 * value) for value in values)
+    return "no spread" if low == high else f"{low}\u2013{high}"
+
+
 def significant(terms: list[dict[str, Any]], fdr: float) -> list[dict[str, Any]]:
     """The terms whose Benjamini-Hochberg q-value is within the false-discovery rate."""
     return [t for t in terms if isinstance(t.get("q_value"), float) and t["q_value"] <= fdr]  # NaN <= x is False

@@ -38,7 +38,11 @@ def script(tmp_path: Path, answers: dict[str, str], default: str = REFUSAL) -> s
 
 def collapsed_intervals(text: str) -> list[str]:
     """Intervals of zero width, such as 12.5 to 12.5 written with an en dash."""
-    return [m.group(0) for m in re.finditer(r"(?<![\d.])(\d+\.\d)\u2013(\d+\.\d)(?![\d.])", text) if m[1] == m[2]]
+    return [
+        m.group(0)
+        for m in re.finditer(r"(?<![\d.])(\d+(?:\.\d+)?)\u2013(\d+(?:\.\d+)?)(?![\d.])", text)
+        if m[1] == m[2]
+    ]
 
 
 @pytest.fixture
