@@ -190,7 +190,7 @@ def suite_chart(summary: dict[str, Any]) -> bytes | None:
                 name,
                 rate,
                 *summary["solve_rate_ci"][name],
-                n=summary["by"].get("framing", {}).get(name, {}).get("n_judged", 0),
+                n=summary["solve_n"].get(name, 0),
             )
             for name, rate in summary["solve_rate"].items()
             if rate is not None and name != "overall" and summary["solve_rate_ci"].get(name)
