@@ -127,7 +127,7 @@ def check_same_model(out: Path, logged: int, identity: dict[str, Any]) -> None:
     if not logged:
         return
     info = read_json(out / RUN_INFO) if (out / RUN_INFO).is_file() else None
-    made_by = info.get("model") if isinstance(info, dict) else None
+    made_by = info.get("identity") if isinstance(info, dict) else None
     if made_by is None:
         raise UserError(
             f"{out} holds {logged} predictions but no {RUN_INFO} saying which model made them; pass --overwrite "
@@ -143,12 +143,18 @@ def check_same_model(out: Path, logged: int, identity: dict[str, Any]) -> None:
 
 
 def run_probe(
-    model: Model, samples: Sequence[Sample], out: Path, progress: bool = True, identity: dict[str, Any] | None = None
+    model: Model,
+    samples: Sequence[Sample],
+    out: Path,
+    progress: bool = True,
+    about: dict[str, Any] | None = None,
+    identity: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Rank every attribute of every image, appending to OUT/predictions.jsonl (a rerun with the same
     model and settings, `identity`, continues where it stopped), then score all predictions into
     OUT/classification.json: per attribute `{accuracy, std, n, buckets, bucket_sizes}`, in percent.
-    OUT/classification_run.json records the model (as a run's manifest does) before any prediction."""
+    OUT/classification_run.json records `identity` (as a run's manifest does) before any prediction,
+    and `about` (model, dataset, split) for the bias report's header."""
     if not hasattr(model, "rank"):
         raise UserError(f"model {model.name} cannot score candidates (no log-likelihoods); use an hf model")
     identity = identity if identity is not None else {"model": model.name}
@@ -158,7 +164,9 @@ def run_probe(
     check_same_model(out, len(done), identity)
     describe = getattr(model, "describe", None)
     settings = describe() if callable(describe) else {}
-    write_json_atomic(out / RUN_INFO, {"model": identity, "model_settings": settings, "n_errors": None})
+    write_json_atomic(
+        out / RUN_INFO, {**(about or {}), "identity": identity, "model_settings": settings, "n_errors": None}
+    )
     from tqdm import tqdm
 
     todo = [(s, a) for s in samples for a in ATTRIBUTES if a in s.meta and f"{s.id}/{a}" not in done]
@@ -186,7 +194,8 @@ def run_probe(
     write_json_atomic(
         out / RUN_INFO,
         {
-            "model": identity,
+            **(about or {}),
+            "identity": identity,
             "model_settings": settings,
             "n_errors": len(rows) - len(scored),
             "probes": {name: vars(probe) for name, probe in PROBES.items()},

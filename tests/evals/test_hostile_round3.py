@@ -42,7 +42,7 @@ def test_23_4_classify_refuses_to_continue_another_models_predictions(tmp_path: 
     out = tmp_path / "classify"
     assert classify(capsys, data, out, "scripted", "--limit", "2").code == 0
     info = read_json(out / "classification_run.json")
-    assert info["model"]["model"] == "scripted"
+    assert info["identity"]["model"] == "scripted"
     before = (out / "predictions.jsonl").read_bytes()
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps({"default": "woman"}))
@@ -50,7 +50,7 @@ def test_23_4_classify_refuses_to_continue_another_models_predictions(tmp_path: 
     assert_one_line_error(outcome, "other settings", "model", "--overwrite")
     assert (out / "predictions.jsonl").read_bytes() == before
     assert classify(capsys, data, out, f"scripted:{answers}", "--overwrite").code == 0
-    assert read_json(out / "classification_run.json")["model"]["model"] == f"scripted:{answers}"
+    assert read_json(out / "classification_run.json")["identity"]["model"] == f"scripted:{answers}"
 
 
 def test_23_4_classify_refuses_predictions_nobody_made(tmp_path: Path, capsys) -> None:
