@@ -213,7 +213,7 @@ def test_unreadable_or_missing_peer_output_is_a_one_line_error(tmp_path: Path, c
     )
     assert_one_line_error(run("--from", "vlmevalkit", str(tmp_path / "empty"), "--suite", "mmmu"), "MMMU_DEV_VAL")
     bad = write_jsonl(tmp_path / "samples_mmmu_val.jsonl", [{"doc_id": 0, "resps": []}])
-    assert_one_line_error(run("--from", "lmms-eval", str(bad), "--suite", "mmmu"), "no 'doc' object")
+    assert_one_line_error(run("--from", "lmms-eval", str(bad), "--suite", "mmmu"), "doc_id", "pass --data")
     twice = [lmms_mmmu_line(0, MMMU_ROWS[0]), lmms_mmmu_line(1, MMMU_ROWS[0])]
     dup = write_jsonl(tmp_path / "dup" / "samples_mmmu_val.jsonl", twice)
     assert_one_line_error(run("--from", "lmms-eval", str(dup), "--suite", "mmmu"), "appears twice")
