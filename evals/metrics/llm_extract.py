@@ -55,7 +55,7 @@ Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C)
 Model response: The correct answer is (B) 8/11.
 
 Extracted answer: B
-"""
+"""  # noqa: E501 - the official text, unwrapped
 
 
 def official_prompt(question: str, reply: str) -> str:
