@@ -16,7 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from evals.metrics.anls import levenshtein, normalize_for_anls
 from evals.metrics.mmmu import gold_answers
+from evals.metrics.vqa import leave_one_out_accuracy, process_digit_article, process_punctuation
+
+ANLS_THRESHOLD = 0.5
 
 
 def _eval_open(gold: Any, prediction: Iterable[Any]) -> bool:
@@ -54,3 +58,80 @@ def mmmu_lmms_verdict(metric: dict[str, Any]) -> float | None:
         elif _eval_open(gold, entry if isinstance(entry, list | str) else [entry]):
             return 1.0
     return 0.0
+
+
+# --- VLMEvalKit -------------------------------------------------------------------------------
+# Its per-row rules where its files keep no verdict (`vlmeval/dataset/image_vqa.py`,
+# `vlmeval/dataset/utils/vqa_eval.py`, `vlmeval/dataset/utils/mathvista.py`,
+# `vlmeval/utils/matching_util.py`). Judged multiple-choice files keep theirs (`hit`).
+
+
+def _vlmevalkit_answer(text: str) -> str:
+    """vqa_eval.process_answer: no lower-casing of its own beyond the digit/article step."""
+    text = text.replace("\n", " ").replace("\t", " ").strip()
+    return process_digit_article(process_punctuation(text))
+
+
+def vlmevalkit_vqa_hit(dataset: str, prediction: str, answers: list[str]) -> float:
+    """`hit_calculate(process_line(...))`: TextVQA and the default the VQA score, DocVQA ANLS with
+    VLMEvalKit's own distance (normalised by the longer normalised string) and threshold."""
+    if not answers:
+        return 0.0
+    if "DocVQA" in dataset or "InfoVQA" in dataset:
+        predicted = normalize_for_anls(prediction)
+        distances = []
+        for answer in answers:
+            gold = normalize_for_anls(answer)
+            longest = max(len(gold), len(predicted))
+            # past half the length the hit is 0 whatever the distance: the cut-off bounds the cost
+            cutoff = int(ANLS_THRESHOLD * longest) + 1
+            distances.append(0.0 if longest == 0 else levenshtein(gold, predicted, score_cutoff=cutoff) / longest)
+        similarity = 1 - min(distances)
+        return 0.0 if similarity < ANLS_THRESHOLD else similarity
+    return leave_one_out_accuracy(_vlmevalkit_answer(prediction), [_vlmevalkit_answer(a) for a in answers])
+
+
+_OPTION_CHARS = ".()[],:;!*#{}"
+
+
+def can_infer(answer: str, choices: dict[str, str]) -> str | bool:
+    """matching_util.can_infer: an option letter among the reply's last words, else the one
+    option whose text the reply contains; "Z" for a refusal; False when neither."""
+    if "Failed to obtain answer via API" in answer:
+        return False
+    text = answer
+    for char in _OPTION_CHARS:
+        text = text.replace(char, " ")
+    splits = [piece.strip() for piece in text.split()]
+    count = sum(1 for letter in choices if letter in splits)
+    if count == 1:
+        for letter in choices:
+            if letter in splits and splits.index(letter) > len(splits) - 5:
+                return letter
+    elif count == 0 and ("Z" in splits) + ("" in splits) == 1:
+        return "Z"
+    lowered = answer.lower()
+    if len(lowered) > 2 * sum(len(str(value)) for value in choices.values()):
+        return False
+    found = [letter for letter, value in choices.items() if str(value).lower() in lowered]
+    return found[0] if len(found) == 1 else False
+
+
+def vlmevalkit_mathvista_hit(row: dict[str, Any], choices: list[str] | None, extraction: str) -> float:
+    """mathvista.post_check(line, prefetch=False) on the judge's `res`: a multiple-choice
+    extraction matched to the option letter of the answer; integers and floats compared as
+    numbers; any other free-form answer compared with `str(None)` (its code reads `res` before
+    setting it), so those are never right."""
+    answer = row.get("answer")
+    try:
+        if row.get("question_type") == "multi_choice":
+            options = {chr(65 + i): value for i, value in enumerate(choices or [])}
+            gold = row.get("answer_option") or next((k for k, v in options.items() if v == str(answer)), None)
+            return float(can_infer(extraction, options) == gold)
+        if row.get("answer_type") == "integer":
+            return float(int(extraction) == int(str(answer)))
+        if row.get("answer_type") == "float":
+            return float(float(extraction) == float(str(answer)))
+        return float(str(None) == str(answer))
+    except (ValueError, TypeError, OverflowError):
+        return 0.0

@@ -509,3 +509,63 @@ def test_xlsx_with_entities_xxe_bad_references_or_truncated_is_one_line_exit_2(t
         table.write_bytes(table.read_bytes()[: table.stat().st_size // 2])
     line = assert_one_line_error(_import_xlsx(capsys, tmp_path, table), str(table))
     assert "passwd" not in line and "root:" not in line
+
+
+# --- VLMEvalKit: per-row verdicts ----------------------------------------------------------------
+
+
+def test_vlmevalkit_judged_result_file_shows_per_sample_differences_that_cancel_out(tmp_path, capsys) -> None:
+    rows = [
+        {"id": "validation_Art_1", "question_type": "multiple-choice", "answer": "A",
+         "index2ans": {"A": "red", "B": "blue"}, "response": "(A)", "hit": 1},  # agreed
+        {"id": "validation_Art_2", "question_type": "multiple-choice", "answer": "B",
+         "index2ans": {"A": "red", "B": "blue"}, "response": "(B)", "hit": 0},  # its judge said no, we say yes
+        {"id": "validation_Art_3", "question_type": "multiple-choice", "answer": "B",
+         "index2ans": {"A": "red", "B": "blue"}, "response": "(A)", "hit": 1},  # its judge said yes, we say no
+        {"id": "validation_Art_4", "question_type": "open", "answer": "7", "response": "7", "hit": 1},
+    ]  # fmt: skip
+    table = vlmevalkit_mmmu_rows(rows)
+    for entry, row in zip(table, rows, strict=False):
+        entry["hit"] = row["hit"]
+    table[-1]["hit"] = 1  # the dev row
+    folder = tmp_path / "M"
+    write_table(folder / "M_MMMU_DEV_VAL.xlsx", [{k: v for k, v in e.items() if k != "hit"} for e in table])
+    write_table(folder / "M_MMMU_DEV_VAL_exact_matching_result.xlsx", table)
+    out = tmp_path / "run"
+    outcome = cli(capsys, "import", "--from", "vlmevalkit", str(folder), "--suite", "mmmu", "--out", str(out))
+    assert outcome.code == 0, outcome.err
+    comparison = read_json(out / "manifest.json")["imported"]["comparison"]
+    assert comparison["our_score"] == comparison["peer_score"] == 75.0  # equal headlines ...
+    assert comparison["n_peer_judged"] == 4 and comparison["n_judged_differently"] == 2  # ... 2 samples differ
+    assert "_result.xlsx" in read_json(out / "manifest.json")["imported"]["files"][0]
+    differences = [json.loads(line) for line in (out / "peer_differences.jsonl").open()]
+    assert {d["id"] for d in differences} == {"validation_Art_2", "validation_Art_3"}
+
+
+def test_vlmevalkit_vqa_rows_get_vlmevalkits_own_rule(tmp_path, capsys) -> None:
+    rows = [
+        {"index": 1, "question": "q", "answer": str(["red"] * 10), "prediction": "Red."},
+        {"index": 2, "question": "q", "answer": str(["two"] * 10), "prediction": "2"},
+        {"index": 3, "question": "q", "answer": str(["blue"] * 10), "prediction": "green"},
+    ]
+    table = write_table(tmp_path / "M_TextVQA_VAL.tsv", rows)
+    out = tmp_path / "run"
+    outcome = cli(capsys, "import", "--from", "vlmevalkit", str(table), "--suite", "textvqa", "--out", str(out))
+    assert outcome.code == 0, outcome.err
+    comparison = read_json(out / "manifest.json")["imported"]["comparison"]
+    assert comparison["n_peer_judged"] == 3 and comparison["peer_score"] == pytest.approx(200 / 3)
+    assert comparison["n_judged_differently"] == 0
+
+
+def test_vlmevalkit_mathvista_failed_extraction_is_reextracted_offline_and_counted(tmp_path, capsys) -> None:
+    rows = reference("mathvista", "gpt4")[:6]
+    table = vlmevalkit_mathvista_rows(rows)
+    table[0]["res"], table[0]["log"] = "Failed to obtain answer via API.", "Failed"
+    table[1]["res"] = None
+    path = write_table(tmp_path / "M_MathVista_MINI_gpt-4-turbo.tsv", table)
+    out = tmp_path / "run"
+    outcome = cli(capsys, "import", "--from", "vlmevalkit", str(path), "--suite", "mathvista", "--out", str(out))
+    assert outcome.code == 0, outcome.err
+    assert "extraction had failed on 2 samples" in outcome.out
+    records = [json.loads(line) for line in (out / "samples.jsonl").open()]
+    assert [r["scoring"]["extraction_rule"] == "given" for r in records] == [False, False, True, True, True, True]
