@@ -109,6 +109,9 @@ def compare(log: PeerLog, records: list[SampleRecord], ours: float | None) -> tu
                     "answer": record.answer,
                     "ours": record.score,
                     "peer": peer.peer_score,
+                    # a reply naming no option: both sides guess (MMMU), and guesses may differ
+                    **({"ours_guessed": True} if record.scoring.get("guessed") else {}),
+                    **({"peer_extraction_failed": True} if peer.peer_extraction_failed else {}),
                 }
             )
     peer_score = log.peer_score
