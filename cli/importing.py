@@ -27,7 +27,8 @@ def import_parser() -> OneLineParser:
     parser.add_argument("--out", type=Path, required=True, help="run directory to write")
     parser.add_argument(
         "--data",
-        help="take the gold fields from the suite's data (hub id or local copy) by id, for logs that lack them",
+        help="take the gold fields from the suite's data (hub id or local copy): by id for logs that lack them; "
+        "lmms-eval 0.4+ logs (no 'doc', only its position doc_id) need it: the data lmms-eval ran on",
     )
     parser.add_argument("--reextract", action="store_true", help="MathVista: ignore the peer's GPT extraction")
     parser.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
