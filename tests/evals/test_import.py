@@ -569,3 +569,20 @@ def test_vlmevalkit_mathvista_failed_extraction_is_reextracted_offline_and_count
     assert "extraction had failed on 2 samples" in outcome.out
     records = [json.loads(line) for line in (out / "samples.jsonl").open()]
     assert [r["scoring"]["extraction_rule"] == "given" for r in records] == [False, False, True, True, True, True]
+
+
+def test_real_lmms_eval_035_mmmu_log_imports_as_it_is_with_its_own_verdicts(tmp_path, capsys) -> None:
+    out = tmp_path / "run"
+    log = PEER_LOGS / "lmms_eval_0.3.5"
+    outcome = cli(capsys, "import", "--from", "lmms-eval", str(log), "--suite", "mmmu", "--out", str(out))
+    assert outcome.code == 0, outcome.err
+    assert "warning" not in outcome.err  # the reproduced 0.3.5 verdicts average to its own 33.33
+    comparison = read_json(out / "manifest.json")["imported"]["comparison"]
+    assert comparison["peer_score"] == pytest.approx(33.333, abs=0.01)
+    assert read_json(out / "results.json")["score"] == pytest.approx(41.667, abs=0.01)
+    # all three are replies naming no option ("yes", "no"): each side's random guess
+    assert comparison["n_peer_judged"] == 12 and comparison["n_judged_differently"] == 3
+    differences = [json.loads(line) for line in (out / "peer_differences.jsonl").open()]
+    assert all(d["ours_guessed"] for d in differences)
+    records = [json.loads(line) for line in (out / "samples.jsonl").open()]
+    assert records[0]["generation"] == " \nyes"  # MMMU's parser reads the reply as lmms-eval gave it
