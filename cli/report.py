@@ -58,14 +58,25 @@ def gate_parser() -> OneLineParser:
         default=1.0,
         help="tolerated drop in points, 0-100 (default: 1.0)",
     )
-    parser.add_argument("--junit", type=Path, help="also write JUnit XML here")
     parser.add_argument(
-        "--draws",
-        type=bounded(int, 100, 100_000, "a number of draws"),
-        default=2000,
-        help="bootstrap draws, 100-100000 (default: 2000)",
+        "--max-drop-breakdown",
+        type=bounded(float, 0, 100, "points"),
+        default=None,
+        metavar="POINTS",
+        help="also fail when a breakdown group (a category, a question type) with at least --min-group-size "
+        "samples drops by more than POINTS and the drop is significant (default: groups are shown, not checked)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument(
+        "--min-group-size",
+        type=bounded(int, 1, 10**9, "a number of samples"),
+        default=30,
+        help="smallest breakdown group that is checked or named as the largest change (default: 30)",
+    )
+    parser.add_argument("--junit", type=Path, help="also write JUnit XML here (one test case per checked group)")
+    # The bootstrap is gone (intervals are Newcombe's paired score interval, no draws): the options stay
+    # accepted so CI configs that pass them keep working, and say so.
+    parser.add_argument("--draws", type=bounded(int, 100, 100_000, "a number of draws"), help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     return parser
 
 
@@ -91,11 +102,19 @@ def cmd_gate(argv: Sequence[str]) -> int:
 
     args = gate_parser().parse_args(argv)
     pairs = pair(load_runs(args.baseline), load_runs(args.candidate))
-    verdicts = [compare(before, after, args.max_drop, args.draws, args.seed) for before, after in pairs]
+    if args.draws is not None or args.seed is not None:
+        print(
+            f"{PROG} gate: --draws and --seed are no longer used (the interval is Newcombe's paired score "
+            "interval, which has no draws); drop them",
+            file=sys.stderr,
+        )
+    verdicts = [
+        compare(before, after, args.max_drop, args.max_drop_breakdown, args.min_group_size) for before, after in pairs
+    ]
     print(table(verdicts))
     if args.junit:
         write_junit(args.junit, verdicts)
-    failed = [v.suite for v in verdicts if v.failed]
+    failed = [c.name for v in verdicts for c in v.failures]
     if failed:
         print(f"{PROG} gate: FAILED on {', '.join(failed)}", file=sys.stderr)
         return 1
