@@ -11,15 +11,36 @@ from pathlib import Path
 from cli.options import PROG, OneLineParser
 from evals.images import configure_images
 
+# format -> default output file
+FORMATS = {"html": "report.html", "md": "report.md", "csv": "report.csv", "json": "report.json",
+           "model-index": "model-index.yaml"}  # fmt: skip
+SUFFIXES = {".md": "md", ".csv": "csv", ".json": "json", ".yaml": "model-index", ".yml": "model-index"}
+
 
 def report_parser() -> OneLineParser:
     parser = OneLineParser(
         prog=f"{PROG} report",
-        description="Make one report from run directories: a self-contained HTML page, or Markdown for a model card.",
+        description="Make one report from run directories: a self-contained HTML page (runs of one suite and "
+        "split side by side, the first as the baseline, with the samples that flipped), Markdown for a model "
+        "card, CSV or JSON data, or a model card's model-index YAML.",
     )
-    parser.add_argument("runs", nargs="+", help="run directories (or folders of them)")
-    parser.add_argument("--out", type=Path, help="output file (default: report.html, or report.md with --format md)")
-    parser.add_argument("--format", choices=("html", "md"), default=None, help="html (default) or md")
+    parser.add_argument(
+        "runs", nargs="+", help="run directories (or folders of them); the first of each suite is the baseline"
+    )
+    parser.add_argument(
+        "--out", type=Path, help="output file (default: report.FORMAT, model-index.yaml; the suffix picks the format)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        default=None,
+        help="html (default), md, csv (a row per run and breakdown group), json (plus changes and flipped "
+        "samples), model-index (Hugging Face model card YAML)",
+    )
+    parser.add_argument(
+        "--source-url",
+        help="model-index: where the run or its report is published (the card links to it; none is invented)",
+    )
     parser.add_argument(
         "--allow-images-outside-data",
         action="store_true",
@@ -81,19 +102,38 @@ def gate_parser() -> OneLineParser:
 
 
 def cmd_report(argv: Sequence[str]) -> int:
-    from reports.render import render_html, render_markdown
     from reports.runs import load_runs
 
     args = report_parser().parse_args(argv)
     configure_images(allow_outside=args.allow_images_outside_data)
-    fmt = args.format or ("md" if args.out and args.out.suffix == ".md" else "html")
-    out = args.out or Path(f"report.{fmt}")
+    fmt = args.format or (SUFFIXES.get(args.out.suffix.lower(), "html") if args.out else "html")
+    out = args.out or Path(FORMATS[fmt])
     runs = [run for path in args.runs for run in load_runs(path)]
-    text = render_html(runs) if fmt == "html" else render_markdown(runs)
+    text = render(fmt, runs, args.source_url)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
+    if fmt == "model-index" and not args.source_url:
+        print("model-index has no source: pass --source-url URL (where the run is published)", file=sys.stderr)
     return 0
+
+
+def render(fmt: str, runs: list, source_url: str | None) -> str:  # type: ignore[type-arg]
+    if fmt == "html":
+        from reports.render import render_html
+
+        return render_html(runs)
+    if fmt == "md":
+        from reports.render import render_markdown
+
+        return render_markdown(runs)
+    from reports import export
+
+    if fmt == "csv":
+        return export.to_csv(runs)
+    if fmt == "json":
+        return export.to_json(runs)
+    return export.to_model_index(runs, source_url)
 
 
 def cmd_gate(argv: Sequence[str]) -> int:
