@@ -106,4 +106,5 @@ def test_score_command_on_official_fields(tmp_path: Path) -> None:
     predictions.write_text("\n".join(json.dumps(row) for row in rows))
     assert main(["score", "--suite", "mmmu", "--predictions", str(predictions), "--out", str(tmp_path / "s")]) == 0
     results = read_json(tmp_path / "s" / "results.json")
-    assert results["score"] == 100.0 and results["breakdowns"]["subject"] == {"Math": {"score": 100.0, "ci": [34.238, 100.0], "n": 2}}
+    assert results["score"] == 100.0
+    assert results["breakdowns"]["subject"] == {"Math": {"score": 100.0, "ci": [34.238, 100.0], "n": 2}}
