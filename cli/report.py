@@ -69,7 +69,8 @@ def gate_parser() -> OneLineParser:
     parser = OneLineParser(
         prog=f"{PROG} gate",
         description="Compare a candidate run with a baseline, sample by sample; exit 1 on a significant drop "
-        "larger than --max-drop points, 0 otherwise, 2 when the two cannot be compared.",
+        "larger than --max-drop points (or, with --max-drop-breakdown, in a breakdown group), 0 otherwise, 2 when "
+        "the two cannot be compared.",
     )
     parser.add_argument("--baseline", required=True, help="run directory, results.json, or a folder of runs")
     parser.add_argument("--candidate", required=True, help="run directory, results.json, or a folder of runs")

@@ -110,7 +110,8 @@ def columns(runs: list[Run]) -> list[Column]:
     named = labels(runs)
     found = []
     for index, (run, label) in enumerate(zip(runs, named, strict=True)):
-        delta = {(c.key, c.name): c for c in changes(runs[0], run)} if index else {}
+        scored = runs[0].results.get("score") is not None and run.results.get("score") is not None
+        delta = {(c.key, c.name): c for c in changes(runs[0], run)} if index and scored else {}
         found.append(Column(label, run, {(g.key, g.name): g for g in scores(run)}, delta))
     return found
 

@@ -93,7 +93,7 @@ def to_json(runs: list[Run]) -> str:
             ],
         }
         baseline = first[run.key]
-        if baseline is not run:
+        if baseline is not run and baseline.results.get("score") is not None and run.results.get("score") is not None:
             headline, *groups = changes(baseline, run)
             regressed, improved = flips(baseline, run)
             entry.update(

@@ -237,3 +237,29 @@ def test_comparison_page_in_headless_chromium_at_1400px(tmp_path, capsys, two_ru
     subprocess.run([*browser, f"--screenshot={shot}", page.as_uri()], capture_output=True, timeout=120, check=True)
     with Image.open(shot) as image:
         assert image.size == (1400, 2000)
+
+
+def mmbench_run(tmp_path: Path, capsys, name: str, flipped: int) -> Path:
+    """MMBench questions (one rotation each) in two categories, 30 of 40 right in each."""
+    rows = []
+    for c, category in enumerate(("ocr", "spatial")):
+        for i in range(40):
+            right = i < 30 and not (category == "ocr" and i < flipped)
+            rows.append({"index": 100 * c + i, "A": "red", "B": "blue", "answer": "A", "category": category,
+                         "prediction": "A" if right else "B"})  # fmt: skip
+    predictions = tmp_path / f"{name}.jsonl"
+    predictions.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    args = ["score", "--suite", "mmbench", "--predictions", str(predictions), "--out", str(tmp_path / name)]
+    assert cli(capsys, *args, "--split", "dev").code == 0
+    return tmp_path / name
+
+
+def test_mmbench_categories_are_compared_by_question(tmp_path, capsys) -> None:
+    base, cand = mmbench_run(tmp_path, capsys, "base", 0), mmbench_run(tmp_path, capsys, "cand", 4)
+    out = tmp_path / "r.json"
+    assert cli(capsys, "report", str(base), str(cand), "--out", str(out)).code == 0
+    ocr = next(d for d in json.loads(out.read_text())["runs"][1]["group_deltas"] if d["group"] == "ocr")
+    assert ocr["n"] == 40 and ocr["delta"] == pytest.approx(-10.0)
+    args = ["--max-drop", "5", "--max-drop-breakdown", "5"]
+    said = cli(capsys, "gate", "--baseline", str(base), "--candidate", str(cand), *args)
+    assert said.code == 1 and "category=ocr" in said.err
