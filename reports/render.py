@@ -214,4 +214,31 @@ def render_markdown(runs: list[Run]) -> str:
             name = md(row["model"]) if row["published"] else f"**{md(row['model'])}**"
             lines.append(f"| {name} | " + " | ".join("-" if v is None else f"{v:.1f}" for v in cells) + " |")
         lines += ["", f"Published figures: {md(data['source'])}"]
+    for group in by_suite(runs).values():
+        if len(group) > 1:
+            lines += markdown_comparison(comparison_context(group, lambda run, refs: []))
+    lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
     return "\n".join(lines) + "\n"
+
+
+def markdown_comparison(data: dict[str, Any]) -> list[str]:
+    """The comparison table of one suite and split: runs as columns, changes beside every run after the first."""
+    titles = [md(data["labels"][0]) + " (baseline)"]
+    for label in data["labels"][1:]:
+        titles += [md(label), "change"]
+    lines = ["", f"### Comparison: {md(data['key'])}", "", "| group | " + " | ".join(titles) + " |"]
+    lines.append("|---" * (len(titles) + 1) + "|")
+    for row in data["table"]:
+        cells = []
+        for index, cell in enumerate(row["cells"]):
+            s = cell["score"]
+            cells.append(f"{s.estimate:.2f} ({s.low:.1f}-{s.high:.1f})" if s else "-")
+            if index:
+                d = cell["change"].difference if cell["change"] else None
+                cells.append(f"{d.estimate:+.2f} ({d.low:+.1f} to {d.high:+.1f})" if d else "-")
+        name = "overall" if not row["key"] else f"{md(row['key'])}: {md(row['name'])}"
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for review in data["reviews"]:
+        counts = f"{review['n_regressed']} samples regressed, {review['n_improved']} improved"
+        lines += ["", f"{md(review['label'])} against the baseline: {counts}."]
+    return lines

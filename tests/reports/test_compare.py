@@ -263,3 +263,12 @@ def test_mmbench_categories_are_compared_by_question(tmp_path, capsys) -> None:
     args = ["--max-drop", "5", "--max-drop-breakdown", "5"]
     said = cli(capsys, "gate", "--baseline", str(base), "--candidate", str(cand), *args)
     assert said.code == 1 and "category=ocr" in said.err
+
+
+def test_markdown_compares_runs_of_one_suite(tmp_path, capsys, two_runs) -> None:
+    out = tmp_path / "r.md"
+    assert cli(capsys, "report", *map(str, two_runs), "--out", str(out)).code == 0
+    text = out.read_text()
+    color = next(line for line in text.splitlines() if line.startswith("| answer\\_type: color |"))
+    assert "75.00" in color and "65.00" in color and "-10.00" in color
+    assert "4 samples regressed, 0 improved" in text
