@@ -81,6 +81,9 @@ def labels(runs: list[Run]) -> list[str]:
     between the runs; the run folder's name when nothing recorded does."""
     values = [[get(run) for _, get in DISTINGUISHING] for run in runs]
     differing = [i for i, (name, _) in enumerate(DISTINGUISHING) if len({repr(v[i]) for v in values}) > 1]
+    names = [DISTINGUISHING[i][0] for i in differing]
+    if "limit" in names and "n" in names:  # the sample count follows the limit: saying both is noise
+        differing.pop(names.index("n"))
     found = []
     for run, row in zip(runs, values, strict=True):
         parts = [run.model] + [_describe(DISTINGUISHING[i][0], row[i]) for i in differing if i != 0]
@@ -131,7 +134,7 @@ def comparison_chart(cols: list[Column], order: list[tuple[str, str]]) -> str | 
     charted = order[:GROUPS_CHARTED]
     plt = pyplot()
     width = 0.8 / len(cols)
-    figure, axis = plt.subplots(figsize=(max(7.0, 0.5 * len(charted) * len(cols) + 3), 3.8), dpi=100)
+    figure, axis = plt.subplots(figsize=(max(8.0, (0.5 + 0.45 * len(cols)) * len(charted) + 3), 4.0), dpi=100)
     lows = []
     for i, column in enumerate(cols):
         xs, heights, errors = [], [], [[], []]
@@ -159,9 +162,10 @@ def comparison_chart(cols: list[Column], order: list[tuple[str, str]]) -> str | 
     floor = max(0.0, math.floor(min(lows) / 5) * 5 - 5)
     axis.set_ylim(floor, 100 + (100 - floor) * 0.08)  # room for the value above a bar at 100
     axis.set_ylabel("score (%), 95% intervals" + (f"; axis starts at {floor:g}" if floor else ""))
-    names = [("overall" if not key else f"{key}: {name}") for key, name in charted]
-    axis.set_xticks(range(len(charted)), [n if len(n) <= 28 else n[:27] + "\u2026" for n in names], fontsize=8)
-    if len(charted) > 4:
+    # two lines per label (key above group), each cut to fit under its bars
+    names = [("overall" if not key else f"{cut(key)}\n{cut(name)}") for key, name in charted]
+    axis.set_xticks(range(len(charted)), names, fontsize=8)
+    if len(charted) > 8:
         axis.tick_params(axis="x", labelrotation=30)
         for label in axis.get_xticklabels():
             label.set_horizontalalignment("right")
@@ -169,6 +173,10 @@ def comparison_chart(cols: list[Column], order: list[tuple[str, str]]) -> str | 
     axis.grid(axis="y", alpha=0.3)
     figure.tight_layout()
     return "data:image/png;base64," + base64.b64encode(png(figure)).decode()
+
+
+def cut(text: str, width: int = 24) -> str:
+    return text if len(text) <= width else text[: width - 1] + "\u2026"
 
 
 def interval_or_none(interval: Interval) -> Interval | None:

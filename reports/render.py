@@ -21,7 +21,7 @@ from evals.errors import UserError
 from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
 from reports.compare import by_suite, comparison_context, labels, on_off
-from reports.pairing import result_interval
+from reports.pairing import result_interval, scores
 from reports.published import comparison, match
 from reports.runs import Run
 from reports.text import md, png, pyplot
@@ -38,6 +38,9 @@ CONFIG_FIELDS = (
     ("quantization", ("model", "quantization")),
     ("image splitting", ("model", "image_splitting")),
     ("longest edge", ("model", "longest_edge")),
+    ("shots", ("config", "shots")),
+    ("limit", ("config", "limit")),
+    ("prompt format", ("model", "prompt_format")),
     ("prompt version", ("suite", "prompt_version")),
     ("instruction", ("suite", "instruction")),
     ("image placement", ("suite", "image_placement")),
@@ -119,7 +122,8 @@ def breakdown_chart(run: Run) -> str | None:
         if 1 < len(groups) <= GROUPS_CHARTED:
             plt = pyplot()
             names = list(groups)
-            intervals = [result_interval(groups[n], []) for n in names]
+            found = {g.name: g.score for g in scores(run) if g.key == key}  # with intervals for older files too
+            intervals = [found[n] for n in names]
             values = [i.estimate for i in intervals]
             lows = [i.estimate if math.isnan(i.low) else i.low for i in intervals]  # NaN: a file without ci
             highs = [i.estimate if math.isnan(i.high) else i.high for i in intervals]
