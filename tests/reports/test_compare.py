@@ -272,3 +272,22 @@ def test_markdown_compares_runs_of_one_suite(tmp_path, capsys, two_runs) -> None
     color = next(line for line in text.splitlines() if line.startswith("| answer\\_type: color |"))
     assert "75.00" in color and "65.00" in color and "-10.00" in color
     assert "4 samples regressed, 0 improved" in text
+
+
+def test_a_flipped_sample_shows_its_own_image_not_the_few_shot_examples() -> None:
+    from reports.compare import own_images
+
+    assert own_images(["s.png"], ["shot1.png", "shot2.png", "s.png"]) == ["s.png"]
+    assert own_images(["a.png", "b.png"], ["x.png", "a.png", "b.png"]) == ["a.png", "b.png"]
+    assert own_images(["a.png"], ["b.png"]) == ["b.png"]
+
+
+def test_model_text_in_flipped_samples_is_escaped(tmp_path, capsys) -> None:
+    attack = "<script>alert(1)</script>"
+    base = scored(tmp_path, capsys, "a", [{"id": "q0", "answer": "red", "prediction": "red"}])
+    cand = scored(tmp_path, capsys, "b", [{"id": "q0", "answer": "red", "prediction": attack}])
+    page = tmp_path / "r.html"
+    assert cli(capsys, "report", str(base), str(cand), "--out", str(page)).code == 0
+    html = page.read_text()
+    assert 'data-testid="regressed"' in html and "<script" not in html.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
