@@ -21,7 +21,7 @@ from evals.errors import UserError
 from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
 from reports.compare import by_suite, comparison_context, labels, on_off
-from reports.pairing import result_interval, scores
+from reports.pairing import Group, result_interval, scores
 from reports.published import comparison, match
 from reports.runs import Run
 from reports.text import md, png, pyplot
@@ -151,6 +151,15 @@ def breakdown_chart(run: Run) -> str | None:
     return None
 
 
+def breakdown_groups(run: Run) -> dict[str, list[Group]]:
+    """Each breakdown's groups with their intervals (computed from the samples for files written before `ci`)."""
+    found: dict[str, list[Group]] = {}
+    for group in scores(run)[1:]:
+        if not math.isnan(group.score.estimate):
+            found.setdefault(group.key, []).append(group)
+    return found
+
+
 def thumbnails_of(run: Run, refs: list[str]) -> list[str]:
     roots = image_roots(run)
     return [t for t in (thumbnail(ref, roots) for ref in refs) if t]
@@ -179,6 +188,7 @@ def run_context(run: Run, label: str | None = None, with_samples: bool = True, c
         ],
         "chart": breakdown_chart(run) if with_samples and chart else None,
         "worst": worst(run.records, image_roots(run)) if with_samples else [],
+        "breakdowns": breakdown_groups(run),
         "n_imperfect": len(wrong),
         "n_records": len(run.records),
     }
