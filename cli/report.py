@@ -7,9 +7,13 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.options import PROG, OneLineParser
 from evals.images import configure_images
+
+if TYPE_CHECKING:
+    from reports.runs import Run
 
 # format -> default output file
 FORMATS = {"html": "report.html", "md": "report.md", "csv": "report.csv", "json": "report.json",
@@ -119,7 +123,8 @@ def cmd_report(argv: Sequence[str]) -> int:
     return 0
 
 
-def render(fmt: str, runs: list, source_url: str | None) -> str:  # type: ignore[type-arg]
+def render(fmt: str, runs: list[Run], source_url: str | None) -> str:
+    """The report of `runs` in `fmt` (one of FORMATS)."""
     if fmt == "html":
         from reports.render import render_html
 
