@@ -156,21 +156,35 @@ def test_csv_cells_that_look_like_formulas_stay_text(tmp_path, capsys) -> None:
     assert '\'=HYPERLINK("x")' in groups and not any(g.startswith("=") for g in groups)
 
 
-def test_gate_names_the_category_and_fails_it_with_max_drop_breakdown(tmp_path, capsys, two_runs) -> None:
+def test_gate_names_the_category_and_holds_four_flips_to_be_not_significant(two_runs, capsys) -> None:
+    """Four answers flipped one way cannot be significant (the exact sign test gives p = 2 / 2**4 = 0.125), so
+    the category is named with its change and interval, and passes even when groups are checked."""
     base, cand = map(str, two_runs)
     said = cli(capsys, "gate", "--baseline", base, "--candidate", cand, "--max-drop", "5")
     assert said.code == 0  # the headline drops 3.33 points: within 5
     assert "largest breakdown change: answer_type=color (n=40) 75.00 -> 65.00" in said.out
+    args = ["--max-drop", "5", "--max-drop-breakdown", "5"]
+    said = cli(capsys, "gate", "--baseline", base, "--candidate", cand, *args)
+    assert said.code == 0 and "answer_type=color" in said.out and "but not significant" in said.out
+
+
+def test_gate_fails_a_category_that_drops_significantly(tmp_path, capsys, two_runs) -> None:
+    base = str(two_runs[0])
+    cand = str(scored(tmp_path, capsys, "six", category_rows(6)))  # 75 -> 60 in one category of 40
     junit = tmp_path / "gate.xml"
-    args = ["--max-drop", "5", "--max-drop-breakdown", "5", "--junit", str(junit)]
+    args = ["--max-drop", "6", "--max-drop-breakdown", "5", "--junit", str(junit)]  # the headline drops 5
     said = cli(capsys, "gate", "--baseline", base, "--candidate", cand, *args)
     assert said.code == 1
     assert "answer_type=color" in said.err and "FAIL" in said.out
+    assert said.out.splitlines()[1].startswith("easyvqa/test") and "pass" in said.out.splitlines()[1]
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
     assert set(cases) == {"easyvqa/test", *(f"easyvqa/test answer_type={c}" for c in CATEGORIES)}
     assert cases["easyvqa/test answer_type=color"].find("failure") is not None
     assert cases["easyvqa/test"].find("failure") is None
-    # too small to be checked: no group case, no failure
+    # without --max-drop-breakdown the category is shown, not checked
+    said = cli(capsys, "gate", "--baseline", base, "--candidate", cand, "--max-drop", "6")
+    assert said.code == 0 and "answer_type=color" in said.out
+    # groups smaller than --min-group-size are neither checked nor named
     said = cli(capsys, "gate", "--baseline", base, "--candidate", cand, *args, "--min-group-size", "41")
     assert said.code == 0 and "largest breakdown change" not in said.out
 
@@ -255,11 +269,11 @@ def mmbench_run(tmp_path: Path, capsys, name: str, flipped: int) -> Path:
 
 
 def test_mmbench_categories_are_compared_by_question(tmp_path, capsys) -> None:
-    base, cand = mmbench_run(tmp_path, capsys, "base", 0), mmbench_run(tmp_path, capsys, "cand", 4)
+    base, cand = mmbench_run(tmp_path, capsys, "base", 0), mmbench_run(tmp_path, capsys, "cand", 6)
     out = tmp_path / "r.json"
     assert cli(capsys, "report", str(base), str(cand), "--out", str(out)).code == 0
     ocr = next(d for d in json.loads(out.read_text())["runs"][1]["group_deltas"] if d["group"] == "ocr")
-    assert ocr["n"] == 40 and ocr["delta"] == pytest.approx(-10.0)
+    assert ocr["n"] == 40 and ocr["delta"] == pytest.approx(-15.0)
     args = ["--max-drop", "5", "--max-drop-breakdown", "5"]
     said = cli(capsys, "gate", "--baseline", str(base), "--candidate", str(cand), *args)
     assert said.code == 1 and "category=ocr" in said.err
