@@ -147,8 +147,8 @@ def comparison_chart(cols: list[Column], order: list[tuple[str, str]]) -> str | 
             high = s.high if not math.isnan(s.high) else s.estimate
             xs.append(x + (i - (len(cols) - 1) / 2) * width)
             heights.append(s.estimate)
-            errors[0].append(s.estimate - low)
-            errors[1].append(high - s.estimate)
+            errors[0].append(max(0.0, s.estimate - low))  # never negative, even for a hand-edited file
+            errors[1].append(max(0.0, high - s.estimate))
             lows.append(low)
         if not xs:
             continue

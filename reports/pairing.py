@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from evals.records import SampleRecord
-from evals.stats import Interval, paired_difference, percent_interval
+from evals.stats import Interval, paired_difference, wilson
 from reports.runs import Run
 
 HEADLINE = ""  # the breakdown key of the headline row in tables and exports (its group is empty too)
@@ -54,18 +54,19 @@ class Change:
         return self.difference.high < 0 or self.difference.low > 0
 
 
-def result_interval(cell: dict[str, Any], units: list[float]) -> Interval:
-    """A score from results.json with its interval: the stored `ci`, else Wilson over the units (runs
-    written before `ci` existed); NaN where there is no score (a hidden split)."""
+def result_interval(cell: dict[str, Any], n: int) -> Interval:
+    """A score from results.json with its interval: the stored `ci`, else (files written before `ci`) the
+    Wilson interval of the stored score over its `n` units; NaN where there is no score (a hidden split)."""
     score = cell.get("score")
     if score is None:
         return Interval(math.nan, math.nan, math.nan)
     ci = cell.get("ci")
     if isinstance(ci, list) and len(ci) == 2 and all(isinstance(v, int | float) for v in ci):
         return Interval(float(score), float(ci[0]), float(ci[1]))
-    if units:
-        low, high = percent_interval(units).as_list()
-        return Interval(float(score), low, high)
+    if n > 0:
+        successes = min(max(float(score) / 100 * n, 0.0), float(n))
+        interval = wilson(successes, n).scaled(100)
+        return Interval(float(score), interval.low, interval.high)
     return Interval(float(score), math.nan, math.nan)
 
 
@@ -91,22 +92,19 @@ def _unit_of(run: Run, record: SampleRecord) -> str:
 
 def scores(run: Run) -> list[Group]:
     """The headline and every breakdown group of a run, each with its interval (from results.json)."""
-    units = run.units()
     results = run.results
     n = int(results.get("n_questions") or results.get("n") or 0)  # MMBench: questions are the units
-    found = [Group(HEADLINE, HEADLINE, n, result_interval(results, list(units.values())))]
-    members = unit_groups(run)
+    found = [Group(HEADLINE, HEADLINE, n, result_interval(results, n))]
     for key, cells in results.get("breakdowns", {}).items():
         for name, cell in cells.items():
-            ids = members.get(key, {}).get(name, set())
-            interval = result_interval(cell, [units[i] for i in ids if i in units])
-            found.append(Group(key, name, int(cell.get("n") or 0), interval))
+            size = int(cell.get("n") or 0)
+            found.append(Group(key, name, size, result_interval(cell, size)))
     return found
 
 
 def change(key: str, name: str, before: dict[str, float], after: dict[str, float], ids: set[str]) -> Change | None:
     """The paired change over `ids` that both sides scored (None when they share none)."""
-    shared = sorted(i for i in ids if i in before and i in after)
+    shared = [i for i in ids if i in before and i in after]  # one order for both sides; which one does not matter
     if not shared:
         return None
     a, b = [before[i] for i in shared], [after[i] for i in shared]

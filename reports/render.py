@@ -20,8 +20,9 @@ from jinja2 import Environment, select_autoescape
 from evals.errors import UserError
 from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
+from evals.stats import Interval
 from reports.compare import by_suite, comparison_context, labels, on_off
-from reports.pairing import Group, result_interval, scores
+from reports.pairing import Group, scores
 from reports.published import comparison, match
 from reports.runs import Run
 from reports.text import md, png, pyplot
@@ -127,9 +128,9 @@ def breakdown_chart(run: Run) -> str | None:
             values = [i.estimate for i in intervals]
             lows = [i.estimate if math.isnan(i.low) else i.low for i in intervals]  # NaN: a file without ci
             highs = [i.estimate if math.isnan(i.high) else i.high for i in intervals]
-            errors = [
-                [v - low for v, low in zip(values, lows, strict=True)],
-                [high - v for v, high in zip(values, highs, strict=True)],
+            errors = [  # never negative, even where a hand-edited file's score lies outside its ci
+                [max(0.0, v - low) for v, low in zip(values, lows, strict=True)],
+                [max(0.0, high - v) for v, high in zip(values, highs, strict=True)],
             ]
             figure, axis = plt.subplots(figsize=(max(5.5, 0.6 * len(names) + 2.5), 3.4), dpi=100)
             bars = axis.bar(range(len(names)), values, yerr=errors, capsize=3, color="#4c72b0")
@@ -166,9 +167,8 @@ def thumbnails_of(run: Run, refs: list[str]) -> list[str]:
 
 
 def run_context(run: Run, label: str | None = None, with_samples: bool = True, chart: bool = True) -> dict[str, Any]:
-    units = list(run.units().values())
-    interval = result_interval(run.results, units) if units else None
-    if interval is not None and (math.isnan(interval.estimate) or math.isnan(interval.low)):
+    interval: Interval | None = scores(run)[0].score
+    if math.isnan(interval.estimate) or math.isnan(interval.low):
         interval = None
     found = match(run)
     wrong = imperfect(run.records) if with_samples else []
