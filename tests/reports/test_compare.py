@@ -305,3 +305,25 @@ def test_model_text_in_flipped_samples_is_escaped(tmp_path, capsys) -> None:
     html = page.read_text()
     assert 'data-testid="regressed"' in html and "<script" not in html.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_results_file_without_ci_whose_score_disagrees_with_its_samples_still_charts(tmp_path, capsys) -> None:
+    """Files written before `ci` get Wilson on their own score and n; a score that the samples do not bear
+    out (a hand-edited file) must not break the chart's error bars."""
+    runs = []
+    for name in ("a", "b"):
+        root = tmp_path / name
+        root.mkdir()
+        rows = [{"id": f"q{i}", "suite": "easyvqa", "prompt": "", "images": [], "generation": "x", "answer": "x",
+                 "score": 1.0, "target": {}, "meta": {"answer_type": "color" if i % 2 else "shape"}, "error": None,
+                 "seconds": 0.0} for i in range(20)]  # fmt: skip
+        (root / "samples.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows))
+        groups = {"color": {"score": 10.0, "n": 10}, "shape": {"score": 20.0, "n": 10}}
+        results = {"suite": "easyvqa", "split": "test", "metric": "accuracy", "score": 15.0, "n": 20,
+                   "n_errors": 0, "n_unresolved": 0, "breakdowns": {"answer_type": groups}}  # fmt: skip
+        write_json_atomic(root / "results.json", results)
+        runs.append(str(root))
+    page = tmp_path / "r.html"
+    assert cli(capsys, "report", *runs, "--out", str(page)).code == 0
+    assert cli(capsys, "report", runs[0], "--out", str(page)).code == 0
+    assert "95% interval (Wilson) 5.24 to 36.04" in page.read_text()  # Wilson of 3 in 20
