@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cli.options import PROG, OneLineParser
+from evals.errors import UserError
 from evals.images import configure_images
 
 if TYPE_CHECKING:
@@ -113,6 +114,8 @@ def cmd_report(argv: Sequence[str]) -> int:
     configure_images(allow_outside=args.allow_images_outside_data)
     fmt = args.format or (SUFFIXES.get(args.out.suffix.lower(), "html") if args.out else "html")
     out = args.out or Path(FORMATS[fmt])
+    if args.source_url and fmt != "model-index":
+        raise UserError(f"--source-url is for --format model-index (this report is {fmt}); drop it or add the format")
     runs = [run for path in args.runs for run in load_runs(path)]
     text = render(fmt, runs, args.source_url)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -140,6 +140,8 @@ def test_model_index_links_the_source_it_is_given(tmp_path, capsys, two_runs) ->
     assert said.code == 0 and "no source" not in said.err
     result = ModelCard(f"---\n{out.read_text()}---\n").data.eval_results[0]
     assert result.source_url == "https://example.org/run" and result.source_name == "idefics2-eval"
+    said = cli(capsys, "report", str(two_runs[0]), "--out", str(tmp_path / "r.csv"), "--source-url", "https://x")
+    assert said.code == 2 and "--source-url is for --format model-index" in said.err
 
 
 def test_csv_cells_that_look_like_formulas_stay_text(tmp_path, capsys) -> None:
