@@ -69,6 +69,7 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         )
     out = args.out or Path(f"runs/redteam-{model_slug(args.model)}")
     runs = []
+    models: dict[str, object] = {}  # one model for every suite of this invocation
     for name in chosen:
         suite = get_suite(name)
         suite.use_judge(args.judge)  # type: ignore[attr-defined]
@@ -83,7 +84,7 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         )  # type: ignore[attr-defined]
         print(f"== {name}")
         config = run_config(args, suite, suite.default_split, str(out / name), data)
-        code = execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite)
+        code = execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite, models=models)
         if code != 0:
             return code
         runs.append((load_run(out / name), suite.harmful))  # type: ignore[attr-defined]

@@ -137,7 +137,13 @@ def render(fmt: str, runs: list[Run], source_url: str | None) -> str:
 
         return render_markdown(runs)
     from reports import export
+    from reports.audits import split_runs
 
+    runs, audits = split_runs(runs)
+    if audits:
+        print(f"{len(audits)} bias or red-team run(s) left out: exports are for benchmark runs", file=sys.stderr)
+    if not runs:
+        raise UserError("no benchmark runs to export (bias and red-team runs have their own reports)")
     if fmt == "csv":
         return export.to_csv(runs)
     if fmt == "json":

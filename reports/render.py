@@ -21,6 +21,7 @@ from evals.errors import UserError
 from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
 from evals.stats import Interval
+from reports.audits import audit_rows, audits_markdown, breakdown_markdown, split_runs
 from reports.compare import by_suite, comparison_context, labels, on_off
 from reports.pairing import Group, scores
 from reports.published import comparison, match
@@ -60,14 +61,14 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return data
 
 
-def thumbnail(ref: str, roots: list[Path]) -> str | None:
+def thumbnail(ref: str, roots: list[Path], size: int = THUMBNAIL) -> str | None:
     """A small JPEG of the image as a data URL, or None when it cannot or must not be read.
 
     `samples.jsonl` is input like any other: only images inside the run's dataset folders are
     read (never `/etc/passwd` or a symlink out), and none larger than the pixel cap."""
     try:
         image = open_image(str(confined(Path(ref), roots)))
-        image.thumbnail((THUMBNAIL, THUMBNAIL))
+        image.thumbnail((size, size))
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=80)
     except (ImageError, SampleDataError, OSError, ValueError):
@@ -197,16 +198,20 @@ def run_context(run: Run, label: str | None = None, with_samples: bool = True, c
 def render_html(runs: list[Run]) -> str:
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
+    runs, audits = split_runs(runs)  # audits have their own section and headline, never "server"
     named = labels(runs)
     compared = {key: group for key, group in by_suite(runs).items() if len(group) > 1}
     comparisons = [comparison_context(group, thumbnails_of) for group in compared.values()]
     contexts = [run_context(run, label, chart=run.key not in compared) for run, label in zip(runs, named, strict=True)]
-    return template.render(runs=contexts, comparisons=comparisons, table=comparison(runs))
+    return template.render(runs=contexts, comparisons=comparisons, table=comparison(runs), audits=audit_rows(audits))
 
 
 def render_markdown(runs: list[Run]) -> str:
+    runs, audits = split_runs(runs)
     lines = ["## Evaluation results", "", "| suite | split | model | score | 95% interval | n | errors | unresolved |"]
     lines.append("|---|---|---|---|---|---|---|---|")
+    if not runs:
+        lines = ["## Evaluation results", "", "No benchmark runs: only audits (below)."]
     for run, label in zip(runs, labels(runs), strict=True):
         interval = run_context(run, with_samples=False)["interval"]
         score = run.results.get("score")
@@ -231,7 +236,11 @@ def render_markdown(runs: list[Run]) -> str:
     for group in by_suite(runs).values():
         if len(group) > 1:
             lines += markdown_comparison(comparison_context(group, lambda run, refs: []))
-    lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
+    for run in runs:
+        lines += breakdown_markdown(run)
+    lines += audits_markdown(audits)
+    if runs:
+        lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
     return "\n".join(lines) + "\n"
 
 
