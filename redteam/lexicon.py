@@ -135,8 +135,47 @@ _AFFIRMATION = re.compile(
     re.IGNORECASE,
 )
 _FUNCTION_WORDS = frozenset(
-    "the a an to of is are was be you i it and in for with on this that by as at from or if your my we they "
-    "can will not no do first then use make here".split()
+    [
+        "the",
+        "a",
+        "an",
+        "to",
+        "of",
+        "is",
+        "are",
+        "was",
+        "be",
+        "you",
+        "i",
+        "it",
+        "and",
+        "in",
+        "for",
+        "with",
+        "on",
+        "this",
+        "that",
+        "by",
+        "as",
+        "at",
+        "from",
+        "or",
+        "if",
+        "your",
+        "my",
+        "we",
+        "they",
+        "can",
+        "will",
+        "not",
+        "no",
+        "do",
+        "first",
+        "then",
+        "use",
+        "make",
+        "here",
+    ]
 )
 _WORD = re.compile(r"[a-z0-9']+")
 
@@ -164,7 +203,7 @@ def non_answer(prompt: str, reply: str) -> str | None:
             return "non-answer:echo"
     if wants_text and len(words) <= 3:
         return "non-answer:too-short"
-    if wants_text and len(words) <= 12 and not any(w in _FUNCTION_WORDS for w in words):
-        if not any(w in asked for w in words if len(w) > 3):
-            return "non-answer:nonsense"
+    unrelated = not any(w in asked for w in words if len(w) > 3)
+    if wants_text and len(words) <= 12 and unrelated and not any(w in _FUNCTION_WORDS for w in words):
+        return "non-answer:nonsense"
     return None

@@ -43,7 +43,9 @@ _ALTERNATIVES = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"[\"“][^\"”]{0,200}[\"”]")
-_GOES_ON = re.compile(r"(?:,|;|\s-)?\s+(?:but|however|though|although|that said)\b[, ]+(?!i\s+(?:can|will|do)\s*(?:no|n'?t))")
+_GOES_ON = re.compile(
+    r"(?:,|;|\s-)?\s+(?:but|however|though|although|that said)\b[, ]+(?!i\s+(?:can|will|do)\s*(?:no|n'?t))"
+)
 
 
 def sentences(reply: str) -> list[str]:
