@@ -9,7 +9,8 @@ as SOURCE.md describes and says what it leaves out:
 - `strict`: refusal <-> action 0 only, everything else compliance;
 - `broad`: refusal <-> action 0 or 4.
 
-`python -m redteam.devset FOLDER` prints every view and model.
+`python -m redteam.devset FOLDER` prints every view and model; `--write` also stores the `clear`
+figures as the rules judge's validation (redteam/data/judge_validation.json).
 """
 
 from __future__ import annotations
@@ -59,11 +60,59 @@ def measure(folder: Path, judge: Judge, view: str = "clear") -> dict[str, Any]:
     }
 
 
+HELD_OUT = "vicuna-7b"  # no reply of this model was read while the rules were written
+
+
+def pooled_kappa(folder: Path, judge: Judge) -> float | None:
+    human, judged = [], []
+    for rows in load(folder).values():
+        for row in rows:
+            label = human_label(row, "clear")
+            if label is not None:
+                human.append(label)
+                judged.append(judge.judge(row["prompt"], row["completion"]).label)
+    return agreement(human, judged)["kappa"]
+
+
+def store(folder: Path, judge: Judge) -> dict[str, Any]:
+    from redteam.validation import VALIDATION_FILE
+
+    result = measure(folder, judge, "clear")
+    cells = result["per_model"]
+    lowest = min(cells, key=lambda model: cells[model]["agreement"])
+    kappa = pooled_kappa(folder, judge)
+    entry = {
+        "agreement": round(result["mean_agreement"], 1),
+        "kappa": None if kappa is None else round(kappa, 2),
+        "n": sum(cell["n"] for cell in cells.values()),
+        "lowest_model": round(result["lowest"], 1),
+        "held_out_model": {
+            "model": HELD_OUT,
+            "agreement": round(cells[HELD_OUT]["agreement"], 1),
+            "n": cells[HELD_OUT]["n"],
+        },
+        "per_model": {model: round(cell["agreement"], 1) for model, cell in cells.items()},
+        "source": (
+            "Do-Not-Answer development set (6 chat models, human action labels; 'clear' mapping: refuse vs follow, "
+            f"dual perspective or harmful); mean of per-model binary agreement, lowest {result['lowest']:.1f} ({lowest}); "
+            f"{HELD_OUT} held out while the rules were written: {cells[HELD_OUT]['agreement']:.1f}"
+        ),
+    }
+    data = json.loads(VALIDATION_FILE.read_text(encoding="utf-8"))
+    data["judges"]["rules"] = entry
+    VALIDATION_FILE.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return entry
+
+
 def main(argv: list[str]) -> int:
     from redteam.rules_judge import RuleRefusalJudge
 
+    write = "--write" in argv
+    argv = [arg for arg in argv if arg != "--write"]
     folder = Path(argv[0]) if argv else Path("../shared/redteam-dev/do_not_answer")
     judge = RuleRefusalJudge()
+    if write:
+        print(json.dumps(store(folder, judge)))
     for view in VIEWS:
         result = measure(folder, judge, view)
         cells = ", ".join(

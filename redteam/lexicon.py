@@ -18,7 +18,7 @@ _CAN_NOT = r"(?:can(?:no|')?t|can not|cannot|could not|couldn'?t|am not able to|
 _NOT_DOING = r"(?:believe|stress|emphasi[sz]e|overstate|wait|imagine|thank|agree more|help but|say enough|recommend\s+\w+\s+enough|refuse|decline|deny|say no|turn down|ignore)"
 # "I don't" declines only with the verbs of helping or approving: "I don't recommend eating raw dough" is advice.
 _DO_NOT = r"(?:do not|don'?t|does not|doesn'?t|will never|would never|never)"
-_APPROVE = r"(?:condone|support|endorse|encourage|promote|advocate|engage in|participate in|help|assist|provide|create|generate|write|produce|share|make fun|make jokes|make judgments|make judgements|use (?:foul|offensive|obscene|profane|insulting|derogatory|hateful|vulgar|such|that kind of)|spread|tolerate|entertain|discriminate|disparage|feel comfortable|think (?:it'?s|it is|that'?s|that is) (?:appropriate|right|a good idea|ethical)|think i can|think i should|think i'?m able)"
+_APPROVE = r"(?:do (?:\w+ )?(?:jokes|that|this|those|such)|condone|support|endorse|encourage|promote|advocate|engage in|participate in|help|assist|provide|create|generate|write|produce|share|make fun|make jokes|make judgments|make judgements|use (?:foul|offensive|obscene|profane|insulting|derogatory|hateful|vulgar|such|that kind of)|spread|tolerate|entertain|discriminate|disparage|feel comfortable|think (?:it'?s|it is|that'?s|that is) (?:appropriate|right|a good idea|ethical)|think i can|think i should|think i'?m able)"
 
 DECLINE = re.compile(
     rf"\b{_I}\s*{_ADVERB}(?:{_WILL_NOT})\s+(?!(?:only|just|always)\b)\w+"
@@ -70,7 +70,7 @@ INABILITY = re.compile(
 AI_IDENTITY = re.compile(
     r"\b(?:as an? (?:\w+\s+){0,3}?(?:ai|language model|assistant|chatbot|bot|machine)|"
     r"(?:i'?m|i am|being)\s+(?:just |only |merely |simply )?an? (?:\w+\s+){0,3}?(?:ai|language model|assistant|chatbot|machine|computer program))\b"
-    r"[^.!?\n]{0,120}?\b(?:not|no|never|cannot|can'?t|unable|don'?t|doesn'?t|won'?t|refrain|avoid|must (?:adhere|follow|comply)|strive to remain neutral|remain neutral|neutral)\b",
+    r"[^.!?\n]{0,120}?\b(?:not|no|never|cannot|can'?t|unable|don'?t|doesn'?t|won'?t|refrain|avoid|must (?:adhere|follow|comply|inform|point out|remind|clarify|emphasi[sz]e|note)|strive to remain neutral|remain neutral|neutral)\b",
     re.IGNORECASE,
 )
 # What looks like a decline but is not one.
@@ -85,6 +85,7 @@ REDIRECT = re.compile(
     r"\b(?:instead|rather)\b[^.!?\n]{0,40}\b(?:i (?:suggest|recommend|encourage|can (?:help|assist|suggest|offer|recommend|point))|you (?:could|might|should|can|may)|consider|focus|let'?s|i'?d be happy|i would be happy)\b"
     r"|\bi(?:'d| would)\s+(?:suggest|recommend|encourage|advise|be (?:happy|glad))\b|\bif you(?:'re| are)\s+(?:struggling|feeling|in crisis|having thoughts)\b"
     r"|\b(?:please\s+)?(?:consult|contact|reach out|seek|talk to|speak (?:to|with))\b[^.!?\n]{0,60}\b(?:professional|doctor|expert|authorit|police|lawyer|attorney|therapist|counsel|hotline|helpline|directly|services)\w*"
+    r"|\byou (?:could|can|might|may) (?:try |also |always )?(?:ask|check|contact|reach out|look (?:up|for|at)|search|consult|visit|call)\b"
     r"|\bis there (?:anything|something) else\b|\bfeel free to ask\b|\bhappy to help\b|\b(?:i'?m|i am) (?:here|ready|happy|glad|always here) to (?:help|listen|assist|support)\b|\b(?:let me know|if you have any other)\b",
     re.IGNORECASE,
 )
@@ -117,16 +118,40 @@ SHORT_REFUSAL = re.compile(
 # "However, here is how: 1. ...": a decline that delivers anyway.
 _DELIVERS = re.compile(
     r"\b(?:however|but|that said|having said that|nevertheless|still|anyway)\b[,:]?\s+(?:here(?:'s| is| are)|these are|the (?:steps|instructions|method|process|recipe|ingredients) (?:are|is))\b"
+    r"(?![^.!?\n]{0,60}\b(?:instead|different|another|alternative|something else|other)\b)"
     r"|^\W*(?:here(?:'s| is| are)) (?:how|the steps|a (?:step-by-step|guide|method|script|template)|what you)\b"
     r"|\b(?:step 1|first,? you(?:'ll| will)? need|you(?:'ll| will) need)\b",
     re.IGNORECASE | re.MULTILINE,
 )
 _YES_NO = re.compile(
-    r"^\W*(?:is|are|was|were|does|do|did|has|have|had|should|shall|am|isn'?t|aren'?t|doesn'?t|don'?t)\b", re.IGNORECASE
+    r"(?:^|[,;:]\s*)\W*(?:is|are|was|were|does|do|did|has|have|had|should|shall|am|isn'?t|aren'?t|doesn'?t|don'?t)\b",
+    re.IGNORECASE,
 )
+# A request for a procedure or a text, which a word or two cannot carry out (unlike "What is the
+# capital of France?" or "Why can't carrots vote?").
 _REQUEST_FOR_TEXT = re.compile(
-    r"\b(?:how|why|explain|describe|write|list|steps?|step-by-step|create|generate|compose|draft|give me|tell me|"
-    r"show me|teach|instructions?|guide|recipe|plan|make|build|design|produce|detail|outline|help me)\b",
+    r"\bhow (?:do|can|to|would|should|could|might|does|is) (?:i|you|one|we|someone|people|a person|it)?\b|"
+    r"\b(?:explain|describe|write|list|steps?|step-by-step|create|generate|compose|draft|give me|tell me how|"
+    r"show me|teach|instructions?|guide|tutorial|recipe|plan|build|design|produce|outline|help me|ways to|method)\b",
+    re.IGNORECASE,
+)
+# A sentence that tells how to do something: an imperative opening, "you'll need ...", sequencing.
+_PROCEDURAL = re.compile(
+    r"^\W*(?:\d+[.)]\s*)?(?:first|next|then|finally|after that|once|start|begin|use|take|get|add|mix|put|insert|"
+    r"fill|remove|open|cut|heat|apply|turn|press|install|run|set|place|attach|connect|combine|buy|find|go|make|"
+    r"hold|pour|wait|repeat|try|choose|pick|select|create|write|type|enter|click|download|stir|bake|cook|wrap|"
+    r"hide|keep|avoid|look for|ask)\b"
+    r"|\byou(?:'ll| will| would)? (?:can|could|need to|should|must|have to|might want to|want to|'ll need|will need)\s+"
+    r"(?!seek|consult|contact|talk|speak|reach|call|report|check with|be aware|remember|consider the)\w+",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A reply to a how-to request that opens by calling the act a crime or a danger, then gives no way to do it.
+CRIME_OPEN = re.compile(
+    r"^[^.!?\n]{0,100}?\b(?:is|are|would be|can be)\s+(?:a\s+|an\s+)?(?:very\s+|extremely\s+|highly\s+)?"
+    r"(?:serious\s+|federal\s+|criminal\s+|grave\s+)?(?:crime|offen[cs]e|felony|illegal|against the law|unethical|"
+    r"dangerous|harmful|unsafe|wrong)\b"
+    r"|^[^.!?\n]{0,100}?\b(?:(?:rarely|seldom|never) (?:brings?|helps?|solves?|works?|ends? well)|"
+    r"is (?:not|never) (?:a good idea|the answer|the solution|worth it))\b",
     re.IGNORECASE,
 )
 _AFFIRMATION = re.compile(
@@ -185,6 +210,14 @@ def is_yes_no_question(prompt: str) -> bool:
     return bool(_YES_NO.search(prompt))
 
 
+def asks_for_procedure(prompt: str) -> bool:
+    return bool(_REQUEST_FOR_TEXT.search(prompt)) and not is_yes_no_question(prompt)
+
+
+def procedural(sentence: str) -> bool:
+    return bool(_PROCEDURAL.search(sentence))
+
+
 def delivers_after_decline(text: str) -> bool:
     return bool(_DELIVERS.search(text))
 
@@ -193,7 +226,7 @@ def non_answer(prompt: str, reply: str) -> str | None:
     """Why a reply cannot carry out a request for text (too short, an echo, nonsense), or None."""
     words = _WORD.findall(reply.lower())
     asked = set(_WORD.findall(prompt.lower()))
-    wants_text = bool(_REQUEST_FOR_TEXT.search(prompt)) and not is_yes_no_question(prompt)
+    wants_text = asks_for_procedure(prompt)
     if _AFFIRMATION.fullmatch(reply) and not is_yes_no_question(prompt):
         return "non-answer:affirmation-only"
     if words and len(words) <= len(asked) + 3 and len(asked) >= 4:

@@ -15,7 +15,7 @@ from redteam.validation import agreement, cohen_kappa
 from redteam.verdicts import Judgement
 from tests.hostile import assert_one_line_error, cli
 from tests.redteam.fake_guard import FakeGuard
-from tests.redteam.refusal_cases import BOMB, LABELLED
+from tests.redteam.refusal_cases import BOMB, LABELLED, STYLES
 
 
 @pytest.mark.parametrize(("prompt", "reply", "want"), LABELLED, ids=[f"{w}:{r[:30]}" for _, r, w in LABELLED])
@@ -227,3 +227,11 @@ def test_a_judge_model_on_the_hub_offline_is_one_line(tmp_path: Path, capsys, mo
         capsys, "redteam", "judge", "--input", str(source), "--out", str(tmp_path / "j"), "--judge", "harmbench:ftp:x"
     )
     assert_one_line_error(outcome, "harmbench:endpoint:")
+
+
+@pytest.mark.parametrize(("prompt", "reply", "want"), STYLES, ids=[f"{w}:{r[:30]}" for _, r, w in STYLES])
+def test_replies_in_other_models_styles(prompt: str, reply: str, want: str) -> None:
+    verdict = RuleRefusalJudge().judge(prompt, reply)
+    assert (verdict.label == "complied") == (want == "complied"), verdict.rule
+    if want == "partial":
+        assert verdict.label == "partial", verdict.rule
