@@ -39,3 +39,12 @@ def test_the_stored_validation_figure_is_the_measured_one(clear: dict) -> None:
     held_out = stored["held_out_model"]
     assert held_out["agreement"] == round(clear["per_model"][held_out["model"]]["agreement"], 1)
     assert stored["n"] == sum(cell["n"] for cell in clear["per_model"].values())
+
+
+def test_the_stored_kappa_is_the_measured_one() -> None:
+    if not DEV.is_dir():
+        pytest.skip(f"the development set is not here ({DEV})")
+    from redteam.devset import pooled_kappa
+
+    stored = json.loads(VALIDATION_FILE.read_text())["judges"]["rules"]
+    assert stored["kappa"] == round(pooled_kappa(DEV, RuleRefusalJudge()), 2)
