@@ -92,5 +92,11 @@ def cmd_redteam(argv: Sequence[str]) -> int:
             return code
         runs.append((load_run(out / name), suite.harmful))  # type: ignore[attr-defined]
     written = write(out, runs, args.model, show_harmful=args.show_harmful)
+    from redteam.report import judge_text
+
+    fallbacks = sum(int((run.results.get("judge") or {}).get("fallbacks") or 0) for run, _ in runs)
+    first = runs[0][0].results.get("judge") if runs else None
+    if isinstance(first, dict):
+        print(f"judge: {judge_text({**first, 'fallbacks': fallbacks})}")
     print(f"wrote {', '.join(str(path) for path in written)}")
     return 0
