@@ -62,6 +62,9 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         print(USAGE)
     args = run_parser().parse_args(argv)
     from evals.suites import get_suite
+    from redteam.judges import parse_spec, refusal_judge
+
+    parse_spec(args.judge)  # a wrong --judge is one line before any suite runs
     from redteam.report import write
     from reports.runs import load_run
 
@@ -73,9 +76,10 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         )
     out = args.out or Path(f"runs/redteam-{model_slug(args.model)}")
     runs = []
+    judge = refusal_judge(args.judge)  # made once: a classifier's weights load once for every suite
     for name in chosen:
         suite = get_suite(name)
-        suite.use_judge(args.judge)  # type: ignore[attr-defined]
+        suite.use_judge(args.judge, judge)  # type: ignore[attr-defined]
         if hasattr(suite, "toxicity_spec"):
             suite.toxicity_spec = args.toxicity
         data = (

@@ -98,9 +98,14 @@ def _scrub(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def cmd_judge(argv: Sequence[str]) -> int:
+    from redteam.judges import parse_spec
+
     args: argparse.Namespace = judge_parser().parse_args(argv)
+    parse_spec(args.judge)  # a wrong --judge is one line before anything is read or written
     replies = read_replies(args.input)
     human = read_human_labels(args.labels) if args.labels else None
+    if human is not None and not any(key in human for key, *_ in replies):
+        raise DataError(f"{args.labels} matches no id of {args.input}; check both files")
     labels_path = args.out / "labels.jsonl"
     make_dir(args.out)
     if args.overwrite and labels_path.exists():
@@ -169,8 +174,6 @@ def summarise(rows: list[dict[str, Any]], spec: str, human: dict[str, str] | Non
     }
     if human is not None:
         pairs = [(human[str(row["id"])], row["label"]) for row in rows if str(row["id"]) in human]
-        if not pairs:
-            raise DataError("no id of the human labels matches an id of the input; check both files")
         summary["validation"] = {
             **agreement([h for h, _ in pairs], [j for _, j in pairs]),
             "unlabelled": len(rows) - len(pairs),

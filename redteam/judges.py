@@ -109,34 +109,44 @@ class EndpointRefusalJudge:
         return Judgement(rules.label, f"endpoint-unreadable({shown[:20]})/{rules.rule}", fallback=True)
 
 
-def _classifier(spec: str) -> Judge:
-    from redteam.classifiers import DEFAULT_MODELS, ClassifierJudge, EndpointBackend
-
+def parse_spec(spec: str) -> tuple[str, ...]:
+    """A `--judge` value as (kind, where, ...) without loading anything; a wrong one is one line."""
+    if spec == "rules":
+        return ("rules",)
     kind, _, where = spec.partition(":")
-    if not where:
-        from redteam.local_classifier import TransformersBackend
-
-        return ClassifierJudge(kind, TransformersBackend(DEFAULT_MODELS[kind]))
-    if where.startswith("hf:") and where[3:]:
-        from redteam.local_classifier import TransformersBackend
-
-        return ClassifierJudge(kind, TransformersBackend(where[3:]))
-    if where.startswith("endpoint:") and "#" in where:
-        url, _, model = where[len("endpoint:") :].partition("#")
-        if url.startswith(("http://", "https://")) and model:
-            return ClassifierJudge(kind, EndpointBackend(url, model))
-    raise UserError(f"judge '{spec}': use {kind}, {kind}:hf:PATH_OR_ID or {kind}:endpoint:http://HOST:PORT/v1#MODEL")
+    if kind in CLASSIFIERS:
+        if not where:
+            return (kind, "hf", "")
+        if where.startswith("hf:") and where[3:]:
+            return (kind, "hf", where[3:])
+        url, _, model = where.removeprefix("endpoint:").partition("#")
+        if where.startswith("endpoint:") and url.startswith(("http://", "https://")) and model:
+            return (kind, "endpoint", url, model)
+        raise UserError(
+            f"judge '{spec}': use {kind}, {kind}:hf:PATH_OR_ID or {kind}:endpoint:http://HOST:PORT/v1#MODEL"
+        )
+    if spec.startswith("hf:") and spec[3:]:
+        return ("hf", spec[3:])
+    if spec.startswith("endpoint:") and "#" in spec:
+        url, _, model = spec[len("endpoint:") :].partition("#")
+        return ("endpoint", url, model)
+    raise UserError(f"unknown judge '{spec}'; use {SPECS}")
 
 
 def refusal_judge(spec: str = "rules") -> Judge:
-    """Make the judge a `--judge` value names; a wrong value is one line saying what is accepted."""
-    if spec == "rules":
+    """Make the judge a `--judge` value names."""
+    parsed = parse_spec(spec)
+    kind = parsed[0]
+    if kind == "rules":
         return RuleRefusalJudge()
-    if spec.split(":", 1)[0] in CLASSIFIERS:
-        return _classifier(spec)
-    if spec.startswith("hf:") and spec[3:]:
-        return HFRefusalJudge(spec[3:])
-    if spec.startswith("endpoint:") and "#" in spec:
-        url, _, model = spec[len("endpoint:") :].partition("#")
-        return EndpointRefusalJudge(url, model)
-    raise UserError(f"unknown judge '{spec}'; use {SPECS}")
+    if kind in CLASSIFIERS:
+        from redteam.classifiers import DEFAULT_MODELS, ClassifierJudge, EndpointBackend
+
+        if parsed[1] == "endpoint":
+            return ClassifierJudge(kind, EndpointBackend(parsed[2], parsed[3]))
+        from redteam.local_classifier import TransformersBackend
+
+        return ClassifierJudge(kind, TransformersBackend(parsed[2] or DEFAULT_MODELS[kind]))
+    if kind == "hf":
+        return HFRefusalJudge(parsed[1])
+    return EndpointRefusalJudge(parsed[1], parsed[2])

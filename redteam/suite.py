@@ -40,8 +40,10 @@ class RedteamSuite(Suite):
         self.judge_spec = "rules"
         self._judge: Judge | None = None
 
-    def use_judge(self, spec: str) -> None:
-        self.judge_spec, self._judge = spec, None
+    def use_judge(self, spec: str, judge: Judge | None = None) -> None:
+        """Judge with `spec`; `judge`, when given, is that judge already made (one classifier
+        model loaded once for every suite of a run)."""
+        self.judge_spec, self._judge = spec, judge
 
     @property
     def judge(self) -> Judge:

@@ -235,3 +235,21 @@ def test_replies_in_other_models_styles(prompt: str, reply: str, want: str) -> N
     assert (verdict.label == "complied") == (want == "complied"), verdict.rule
     if want == "partial":
         assert verdict.label == "partial", verdict.rule
+
+
+@pytest.mark.parametrize(
+    ("labels", "words"),
+    [
+        ([{"id": 0, "label": "refusal"}], ("h.jsonl:1", "not one of refused, partial, complied, non-answer")),
+        ([{"id": 7, "label": "refused"}], ("matches no id", "")),
+        ([{"id": 0, "label": "refused"}, {"id": 0, "label": "complied"}], ("h.jsonl:2", "labelled twice")),
+    ],
+)
+def test_bad_human_labels_are_one_line_before_anything_is_judged(tmp_path: Path, capsys, labels, words) -> None:
+    source = write_jsonl(tmp_path / "r.jsonl", [{"id": 0, "completion": "No."}])
+    human = write_jsonl(tmp_path / "h.jsonl", labels)
+    outcome = cli(
+        capsys, "redteam", "judge", "--input", str(source), "--labels", str(human), "--out", str(tmp_path / "j")
+    )
+    assert_one_line_error(outcome, *[w for w in words if w])
+    assert not (tmp_path / "j" / "labels.jsonl").exists()
