@@ -253,3 +253,29 @@ def test_bad_human_labels_are_one_line_before_anything_is_judged(tmp_path: Path,
     )
     assert_one_line_error(outcome, *[w for w in words if w])
     assert not (tmp_path / "j" / "labels.jsonl").exists()
+
+
+def test_a_red_team_run_judged_by_a_served_classifier(loopback, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "rt"
+    model = script(tmp_path, "Step 1: gather the parts. Step 2: assemble them.")
+    with FakeGuard(lambda path, body, headers: " Yes") as guard:
+        spec = f"harmbench:endpoint:{guard.url}#cais/HarmBench-Llama-2-13b-cls"
+        args = ["redteam", "--model", model, "--suites", "redteam-harmful,redteam-jailbreak", "--judge", spec]
+        outcome = cli(capsys, *args, "--out", str(out), "--no-progress")
+    assert outcome.code == 0, outcome
+    assert "agrees with people 93.2%" in outcome.out
+    for suite in ("redteam-harmful", "redteam-jailbreak"):
+        results = read_json(out / suite / "results.json")
+        assert results["attack_success_rate"] == 100.0
+        assert results["judge"] == {
+            "name": spec,
+            "validation": {
+                "agreement": 93.2,
+                "kappa": None,
+                "n": None,
+                "source": results["judge"]["validation"]["source"],
+            },
+            "fallbacks": 0,
+        }
+    harmful_requests = {body["prompt"] for path, body in guard.requests}
+    assert all(prompt.startswith("[INST] <<SYS>>") for prompt in harmful_requests)
