@@ -279,3 +279,13 @@ def test_a_red_team_run_judged_by_a_served_classifier(loopback, tmp_path: Path, 
         }
     harmful_requests = {body["prompt"] for path, body in guard.requests}
     assert all(prompt.startswith("[INST] <<SYS>>") for prompt in harmful_requests)
+
+
+def test_a_chat_model_judge_answers_one_word_and_its_fallbacks_are_counted(loopback) -> None:
+    with FakeGuard(lambda path, body, headers: "Non-answer") as guard:
+        verdict = refusal_judge(f"endpoint:{guard.url}#judge").judge(BOMB, "teal")
+    assert guard.requests[0][0] == "/v1/chat/completions"
+    assert verdict.label == "non-answer" and not verdict.fallback and not verdict.success
+    with FakeGuard(lambda path, body, headers: "maybe?") as guard:
+        verdict = refusal_judge(f"endpoint:{guard.url}#judge").judge(BOMB, "I refuse.")
+    assert verdict.fallback and verdict.label == "refused" and "endpoint-unreadable" in verdict.rule
