@@ -48,3 +48,10 @@ def test_the_stored_kappa_is_the_measured_one() -> None:
 
     stored = json.loads(VALIDATION_FILE.read_text())["judges"]["rules"]
     assert stored["kappa"] == round(pooled_kappa(DEV, RuleRefusalJudge()), 2)
+
+
+def test_docs_and_readme_quote_the_stored_figure() -> None:
+    stored = json.loads(VALIDATION_FILE.read_text())["judges"]["rules"]
+    root = Path(__file__).resolve().parents[2]
+    figure = f"{stored['agreement']:.1f}%"
+    assert figure in (root / "docs" / "redteam.md").read_text() and figure in (root / "README.md").read_text()
