@@ -44,9 +44,9 @@ class HFRefusalJudge:
     """A transformers text-classification model; a label naming refusal counts as refused."""
 
     def __init__(self, model_id: str) -> None:
-        from redteam.local_classifier import TransformersBackend
+        from redteam.local_classifier import check_reachable
 
-        TransformersBackend._check_reachable(model_id)
+        check_reachable(model_id)
         from transformers import pipeline
 
         self.name = f"hf:{model_id}"

@@ -13,11 +13,23 @@ from typing import Any
 from evals.errors import UserError, first_line
 
 
+def check_reachable(model_id: str) -> None:
+    """A local folder, or a hub id that is reachable or cached; otherwise one line saying so."""
+    if Path(model_id).expanduser().exists():
+        return
+    from model import check_hub_model
+
+    try:
+        check_hub_model(model_id)
+    except UserError as exc:
+        raise UserError(str(exc).replace("cannot load model", "cannot load judge model", 1)) from None
+
+
 class TransformersBackend:
     def __init__(self, model_id: str) -> None:
         self.description = f"transformers {model_id}"
         self.model_id = model_id
-        self._check_reachable(model_id)
+        check_reachable(model_id)
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -32,17 +44,6 @@ class TransformersBackend:
             ) from None
         self.device = "cuda" if torch.cuda.is_available() else "cpu"
         self.model.to(self.device).eval()
-
-    @staticmethod
-    def _check_reachable(model_id: str) -> None:
-        if Path(model_id).expanduser().exists():
-            return
-        from model import check_hub_model
-
-        try:
-            check_hub_model(model_id)
-        except UserError as exc:
-            raise UserError(str(exc).replace("cannot load model", "cannot load judge model", 1)) from None
 
     def complete(self, text: str, max_tokens: int) -> str:
         # the published templates carry their own BOS (WildGuard's <s>) or expect the tokenizer's
