@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from evals.errors import UserError
+from evals.errors import UserError, first_line
 from redteam.rules_judge import RuleRefusalJudge
 from redteam.verdicts import COMPLIED, LABELS, NON_ANSWER, PARTIAL, REFUSED, Judge, Judgement, is_refusal
 
@@ -55,7 +55,7 @@ class HFRefusalJudge:
                 "text-classification", model=model_id, truncation=True, model_kwargs={"use_safetensors": True}
             )
         except (OSError, ValueError) as exc:
-            raise UserError(f"cannot load judge model '{model_id}': {str(exc).splitlines()[0][:200]}") from None
+            raise UserError(f"cannot load judge model '{model_id}': {first_line(exc)}") from None
 
     def judge(self, prompt: str, reply: str) -> Judgement:
         out = self.pipe(reply[:4000])[0]
