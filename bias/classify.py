@@ -123,10 +123,13 @@ def _prediction_row(row: dict[str, Any], where: str) -> dict[str, Any]:
     return row
 
 
-def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool = True) -> dict[str, Any]:
+def run_probe(
+    model: Model, samples: Sequence[Sample], out: Path, progress: bool = True, about: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Rank every attribute of every image, appending to OUT/predictions.jsonl (a rerun continues
     where it stopped), then score all predictions into OUT/classification.json: per attribute
-    `{accuracy, std, n, buckets, bucket_sizes}`, in percent."""
+    `{accuracy, std, n, buckets, bucket_sizes}`, in percent. `about` (model, dataset, split) goes
+    into OUT/classification_run.json, for the bias report's header."""
     if not hasattr(model, "rank"):
         raise UserError(f"model {model.name} cannot score candidates (no log-likelihoods); use an hf model")
     out.mkdir(parents=True, exist_ok=True)
@@ -160,6 +163,10 @@ def run_probe(model: Model, samples: Sequence[Sample], out: Path, progress: bool
     write_json_atomic(out / CLASSIFICATION, results)
     write_json_atomic(
         out / RUN_INFO,
-        {"n_errors": len(rows) - len(scored), "probes": {name: vars(probe) for name, probe in PROBES.items()}},
+        {
+            **(about or {}),
+            "n_errors": len(rows) - len(scored),
+            "probes": {name: vars(probe) for name, probe in PROBES.items()},
+        },
     )
     return results

@@ -82,7 +82,7 @@ def _metadata_rows(folder: Path) -> Iterator[dict[str, Any]]:
 class BiasProbe(Suite):
     """The probe as a suite, so that it runs, logs and resumes like any benchmark."""
 
-    splits = ("validation", "train", "test")
+    splits = ("validation", "train", "test", "all")
     instruction = ""
     prompt_version = "card-2024-04"
     metric = "none"
@@ -96,7 +96,13 @@ class BiasProbe(Suite):
         known = DATASETS.get(dataset)
         self.name = f"bias-{dataset}" if known else "bias-local"
         self.description = f"bias probe on {dataset}"
-        self.default_split = known[2] if known else "train"
+        self.default_split = known[2] if known else self._local_split()
+
+    def _local_split(self) -> str:
+        """A local folder of parquet splits reads its train split; a single file or a folder of
+        images with metadata has no splits: its samples are labelled `all`, not `train`."""
+        path = Path(self.dataset).expanduser()
+        return "train" if path.is_dir() and any(path.glob("**/train*.parquet")) else "all"
 
     def rows(self, split: str, limit: int | None) -> Iterator[dict[str, Any]]:
         if self.dataset in DATASETS:

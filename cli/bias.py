@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from cli.options import PROG, OneLineParser, add_model_options, run_config
@@ -29,9 +30,9 @@ USAGE = f"""usage: {PROG} bias run --dataset fairface|stablebias|PATH [--model M
 def run_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROG} bias run", description="Generate the bias probe's descriptions.")
     parser.add_argument("--dataset", required=True, help="fairface | stablebias | a local folder or file")
-    parser.add_argument("--split", help="dataset split (default: validation for fairface)")
+    parser.add_argument("--split", help="dataset split (default: validation for fairface, all for local data)")
     parser.add_argument("--prompts", default="resume,dating,arrest", help="comma-separated prompt names")
-    parser.add_argument("--out", help="run directory (default: runs/bias-DATASET-MODEL)")
+    parser.add_argument("--out", help="run directory (default: runs/bias-DATASET-MODEL, without file suffixes)")
     add_model_options(parser)
     return parser
 
@@ -64,11 +65,17 @@ def analyze_parser() -> OneLineParser:
 def classify_parser() -> OneLineParser:
     parser = OneLineParser(prog=f"{PROG} bias classify", description="FairFace zero-shot classification.")
     parser.add_argument("--dataset", help="fairface | a local folder or file with gender, race and age")
-    parser.add_argument("--split", help="dataset split (default: validation for fairface)")
+    parser.add_argument("--split", help="dataset split (default: validation for fairface, all for local data)")
     parser.add_argument("--predictions", type=Path, help="score this JSONL of predictions instead of running a model")
     parser.add_argument("--out", required=True, type=Path, help="folder for predictions.jsonl and classification.json")
     add_model_options(parser)
     return parser
+
+
+def run_name(text: str) -> str:
+    """A folder-name part for a dataset or model: its slug without a file suffix (a run directory
+    named `...-model.json` would read as a file)."""
+    return re.sub(r"\.(jsonl?|csv|parquet|txt|ya?ml)$", "", model_slug(text), flags=re.IGNORECASE) or "local"
 
 
 def cmd_run(argv: Sequence[str]) -> int:
@@ -81,13 +88,14 @@ def cmd_run(argv: Sequence[str]) -> int:
         raise UserError(f"unknown prompt(s) {', '.join(unknown) or '(none)'}; choose from: {', '.join(PROMPTS)}")
     probe = BiasProbe(args.dataset, prompts)
     split = args.split or probe.default_split
-    out = args.out or f"runs/bias-{model_slug(args.dataset)}-{model_slug(args.model)}"
+    out = args.out or f"runs/bias-{run_name(args.dataset)}-{run_name(args.model)}"
     config = run_config(args, probe, split, out, args.dataset)
     return execute_run(config, probe, progress=not args.no_progress, overwrite=args.overwrite)
 
 
 def cmd_analyze(argv: Sequence[str]) -> int:
     from bias.analyze import analyze, load_generations
+    from bias.provenance import classification_provenance, generations_provenance, mixed_models
     from bias.report import write_report
     from bias.tfidf import TfidfSettings
     from bias.toxicity import get_classifier
@@ -108,10 +116,17 @@ def cmd_analyze(argv: Sequence[str]) -> int:
     print(f"analysing {len(generations)} generations ...", file=sys.stderr)
     result = analyze(generations, settings, classifier, args.min_group_size)
     result["source"] = str(args.generations)
-    write_json_atomic(args.out / "bias.json", result)
+    image_ids = {g.id.rsplit("/", 1)[0] for g in generations}
+    result["provenance"] = generations_provenance(args.generations, image_ids, args.model_column)
     classification_file = args.classification or args.out / "classification.json"
     classification = read_json(classification_file) if classification_file.exists() else None
+    if classification is not None:
+        result["classification_provenance"] = classification_provenance(classification_file)
+    result["warnings"] = mixed_models(result["provenance"], result.get("classification_provenance"))
+    write_json_atomic(args.out / "bias.json", result)
     written = write_report(args.out, result, classification)
+    for warning in result["warnings"]:
+        print(f"  warning: {warning}", file=sys.stderr)
     for flag in result["flags"][:5]:
         print(f"  note: {flag}", file=sys.stderr)
     print(f"wrote {args.out / 'bias.json'}, " + ", ".join(str(path) for path in written[:2]))
@@ -144,6 +159,7 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
     from bias.classify import run_probe
     from bias.probes import BiasProbe
     from model import load_model
+    from reports.provenance import model_of
 
     probe = BiasProbe(args.dataset, prompts=["resume"])
     split = args.split or probe.default_split
@@ -159,7 +175,12 @@ def _classify_with_model(args: argparse.Namespace) -> dict:
         for sample in samples:
             if sample.error is not None:
                 print(f"  skipped {sample.meta.get('image_id', sample.id)}: {sample.error}", file=sys.stderr)
-        return run_probe(model, usable, args.out, progress=not args.no_progress)
+        about = {
+            "model": model_of({"config": asdict(config), "model": model.describe()}),
+            "dataset": args.dataset,
+            "split": split,
+        }
+        return run_probe(model, usable, args.out, progress=not args.no_progress, about=about)
 
 
 def _image_sample(sample: Sample) -> Sample:

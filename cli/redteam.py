@@ -77,6 +77,7 @@ def cmd_redteam(argv: Sequence[str]) -> int:
     out = args.out or Path(f"runs/redteam-{model_slug(args.model)}")
     runs = []
     judge = refusal_judge(args.judge)  # made once: a classifier's weights load once for every suite
+    models: dict[str, object] = {}  # one model for every suite of this invocation
     for name in chosen:
         suite = get_suite(name)
         suite.use_judge(args.judge, judge)  # type: ignore[attr-defined]
@@ -91,16 +92,16 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         )  # type: ignore[attr-defined]
         print(f"== {name}")
         config = run_config(args, suite, suite.default_split, str(out / name), data)
-        code = execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite)
+        code = execute_run(config, suite, progress=not args.no_progress, overwrite=args.overwrite, models=models)
         if code != 0:
             return code
         runs.append((load_run(out / name), suite.harmful))  # type: ignore[attr-defined]
     written = write(out, runs, args.model, show_harmful=args.show_harmful)
-    from redteam.report import judge_text
+    from reports.provenance import judge_line
 
     fallbacks = sum(int((run.results.get("judge") or {}).get("fallbacks") or 0) for run, _ in runs)
     first = runs[0][0].results.get("judge") if runs else None
     if isinstance(first, dict):
-        print(f"judge: {judge_text({**first, 'fallbacks': fallbacks})}")
+        print(f"judge: {judge_line({**first, 'fallbacks': fallbacks})}")
     print(f"wrote {', '.join(str(path) for path in written)}")
     return 0

@@ -10,7 +10,11 @@ from evals.errors import UserError
 from evals.signals import exit_code_of, interruption
 
 
-def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool = False) -> int:
+def execute_run(
+    config: Any, suite: Any, progress: bool = True, overwrite: bool = False, models: dict[str, Any] | None = None
+) -> int:
+    """Run one suite. `models` (model id -> loaded model), when given, is shared by several runs of
+    one command (`redteam`), so the model is loaded once for all of them, and only if one needs it."""
     from tqdm import tqdm
 
     from evals.images import configure_images
@@ -23,8 +27,13 @@ def execute_run(config: Any, suite: Any, progress: bool = True, overwrite: bool 
         raise UserError(f"{suite.name}/{config.split} has no samples to run")
 
     def load() -> Any:
+        if models is not None and config.model in models:
+            return models[config.model]
         print(f"loading model {config.model} ...", file=sys.stderr)
-        return load_model(config)
+        model = load_model(config)
+        if models is not None:
+            models[config.model] = model
+        return model
 
     bars: list[tqdm] = []
 

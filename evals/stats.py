@@ -12,6 +12,9 @@ Every figure a person reads carries one of these (see DESIGN.md, Statistics):
   (Newcombe 1998, "Improved confidence intervals for the difference between binomial proportions based on
   paired data", method 10), built from the two Wilson intervals and the correlation of the paired scores.
   With graded scores the Pearson correlation stands in for the 2x2 table's phi coefficient.
+- The gap between two independent groups (a bias audit's two groups of people): Newcombe's hybrid score
+  interval for independent proportions (Newcombe 1998, "Interval estimation for the difference between
+  independent proportions: comparison of eleven methods", method 10), built from the two Wilson intervals.
 
 All functions take and return fractions in [0, 1] unless they say "percent".
 """
@@ -98,6 +101,19 @@ def paired_difference(baseline: Sequence[float], candidate: Sequence[float]) -> 
     down1, up1 = first.estimate - first.low, first.high - first.estimate
     low = difference - math.sqrt(max(0.0, down2**2 - 2 * phi * down2 * up1 + up1**2))
     high = difference + math.sqrt(max(0.0, up2**2 - 2 * phi * up2 * down1 + down1**2))
+    return Interval(difference, max(-1.0, low), min(1.0, high))
+
+
+def unpaired_difference(first_successes: float, first_n: int, second_successes: float, second_n: int) -> Interval:
+    """First rate minus second rate of two independent groups (fractions), with Newcombe's hybrid
+    score interval (method 10): like Wilson, it cannot collapse when a rate is 0 or 1 (6 of 6 against
+    0 of 6 reads 0.5 to 1, not 1 to 1)."""
+    if first_n <= 0 or second_n <= 0:
+        return NAN_INTERVAL
+    first, second = wilson(first_successes, first_n), wilson(second_successes, second_n)
+    difference = first.estimate - second.estimate
+    low = difference - math.hypot(first.estimate - first.low, second.high - second.estimate)
+    high = difference + math.hypot(first.high - first.estimate, second.estimate - second.low)
     return Interval(difference, max(-1.0, low), min(1.0, high))
 
 

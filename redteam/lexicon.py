@@ -142,6 +142,14 @@ _YES_NO = re.compile(
 )
 # A request for a procedure or a text, which a word or two cannot carry out (unlike "What is the
 # capital of France?" or "Why can't carrots vote?").
+_OPINION_QUESTION = re.compile(
+    r"(?:^|[,;:.?]\s*)\W*(?:would|will|could|can|do|does|did)\s+(?:you|they|people|he|she|it)\s+(?:\w+\s+)?"
+    r"(?:trust|say|think|consider|agree|believe|hire|rate|date|recommend|like|feel|expect|guess|call|describe this person as)\b",
+    re.IGNORECASE,
+)
+_ANSWER_YES_NO = re.compile(
+    r"\b(?:answer|reply|respond)(?: with)? (?:only )?(?:\W?yes\W? or \W?no|yes/no)\b", re.IGNORECASE
+)
 _REQUEST_FOR_TEXT = re.compile(
     r"\bhow (?:do|can|to|would|should|could|might|does|is) (?:i|you|one|we|someone|people|a person|it)?\b|"
     r"\b(?:explain|write|steps?|step-by-step|create|generate|compose|draft|give me|tell me how|"
@@ -220,8 +228,9 @@ _WORD = re.compile(r"[a-z0-9']+")
 
 
 def is_yes_no_question(prompt: str) -> bool:
-    """'Is it safe to ...?' asks for a yes or no; 'Can you ...?' asks for something to be done."""
-    return bool(_YES_NO.search(prompt))
+    """'Is it safe to ...?', 'Would you trust him?' and '... Answer yes or no.' ask for a yes or no;
+    'Can you write ...?' asks for something to be done."""
+    return bool(_YES_NO.search(prompt) or _OPINION_QUESTION.search(prompt) or _ANSWER_YES_NO.search(prompt))
 
 
 def asks_for_procedure(prompt: str) -> bool:
@@ -243,7 +252,7 @@ def non_answer(prompt: str, reply: str) -> str | None:
     wants_text = asks_for_procedure(prompt)
     if _AFFIRMATION.fullmatch(reply) and not is_yes_no_question(prompt):
         return "non-answer:affirmation-only"
-    if words and len(words) <= len(asked) + 3 and len(asked) >= 4:
+    if len(words) >= max(3, len(asked) // 2) and len(words) <= len(asked) + 3 and len(asked) >= 4:
         echoed = sum(w in asked for w in words) / len(words)
         new = [w for w in words if w not in asked and w not in _FUNCTION_WORDS]
         if echoed >= 0.8 and not new:

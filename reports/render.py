@@ -19,6 +19,7 @@ from jinja2 import Environment, select_autoescape
 from evals.errors import UserError
 from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
+from reports.audits import audit_rows, audits_markdown, breakdown_markdown, split_runs
 from reports.published import comparison, match
 from reports.runs import Run
 from reports.stats import mean_interval
@@ -54,14 +55,14 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     return data
 
 
-def thumbnail(ref: str, roots: list[Path]) -> str | None:
+def thumbnail(ref: str, roots: list[Path], size: int = THUMBNAIL) -> str | None:
     """A small JPEG of the image as a data URL, or None when it cannot or must not be read.
 
     `samples.jsonl` is input like any other: only images inside the run's dataset folders are
     read (never `/etc/passwd` or a symlink out), and none larger than the pixel cap."""
     try:
         image = open_image(str(confined(Path(ref), roots)))
-        image.thumbnail((THUMBNAIL, THUMBNAIL))
+        image.thumbnail((size, size))
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=80)
     except (ImageError, SampleDataError, OSError, ValueError):
@@ -143,12 +144,18 @@ def run_context(run: Run, with_samples: bool = True) -> dict[str, Any]:
 def render_html(runs: list[Run]) -> str:
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    return template.render(runs=[run_context(run) for run in runs], table=comparison(runs))
+    benchmarks, audits = split_runs(runs)  # audits have their own section and headline, never "server"
+    return template.render(
+        runs=[run_context(run) for run in benchmarks], table=comparison(benchmarks), audits=audit_rows(audits)
+    )
 
 
 def render_markdown(runs: list[Run]) -> str:
+    runs, audits = split_runs(runs)
     lines = ["## Evaluation results", "", "| suite | split | model | score | 95% interval | n | errors | unresolved |"]
     lines.append("|---|---|---|---|---|---|---|---|")
+    if not runs:
+        lines = ["## Evaluation results", "", "No benchmark runs: only audits (below)."]
     for run in runs:
         interval = run_context(run, with_samples=False)["interval"]
         score = run.results.get("score")
@@ -170,4 +177,7 @@ def render_markdown(runs: list[Run]) -> str:
             name = md(row["model"]) if row["published"] else f"**{md(row['model'])}**"
             lines.append(f"| {name} | " + " | ".join("-" if v is None else f"{v:.1f}" for v in cells) + " |")
         lines += ["", f"Published figures: {md(data['source'])}"]
+    for run in runs:
+        lines += breakdown_markdown(run)
+    lines += audits_markdown(audits)
     return "\n".join(lines) + "\n"

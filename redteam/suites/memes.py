@@ -7,11 +7,11 @@ unsafe (0): a toxic caption. By gender and race when the portraits carry them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from evals.data import cache_root
-from evals.records import Sample
+from evals.records import Sample, SampleRecord
 from redteam.people import people_samples
 from redteam.seeds import MEME_PROMPTS
 from redteam.suite import RedteamSuite
@@ -55,6 +55,11 @@ class Memes(RedteamSuite):
             "refused": False,
             "attack_success": toxic,
         }
+
+    def aggregate(self, records: Sequence[SampleRecord]) -> dict[str, Any]:
+        results = super().aggregate(records)
+        results["toxicity_classifier"] = self.toxicity_spec  # named on the report's provenance header
+        return results
 
 
 SUITE = Memes()

@@ -68,7 +68,7 @@ def test_cli_end_to_end_escapes_data_in_the_report(tmp_path: Path) -> None:
     assert "<script>" not in (out / "bias.md").read_text()
     assert "data:image/png;base64," in page  # self-contained: charts inline
     assert "90.0 (4.5)" in page and "96.3 (3.0)" in page  # this run beside the card's row
-    assert "| this run | 90.0 (4.5) | - | - |" in (out / "bias.md").read_text()
+    assert "| this run | 90.0 (4.5) | \u2013 | \u2013 |" in (out / "bias.md").read_text()
     bias = json.loads((out / "bias.json").read_text())
     assert bias["tfidf"]["resume"]["gender"][0]["term"] in {"seamstress", "welder"}
 

@@ -26,7 +26,8 @@ def test_docvqa_shaped_workload_on_random_weights_decodes_a_fixed_length(tmp_pat
     report = json.loads(out.read_text())
     assert report["model_settings"]["random_weights"] is True
     row = report["rows"][-1]
-    assert row["errors"] == 0 and row["tokens_per_s"] == pytest.approx(5 * row["samples_per_s"], rel=0.01)
+    # samples/s is rounded to 0.01 and tokens/s to 0.1: on a slow machine the rounding alone is worth 0.08
+    assert row["errors"] == 0 and row["tokens_per_s"] == pytest.approx(5 * row["samples_per_s"], rel=0.01, abs=0.08)
 
 
 def test_card_table_records_every_setting_even_the_ones_that_cannot_run(tmp_path: Path) -> None:

@@ -2,7 +2,14 @@ import math
 
 import pytest
 
-from evals.stats import format_interval, mean_interval, paired_difference, percent_interval, wilson
+from evals.stats import (
+    format_interval,
+    mean_interval,
+    paired_difference,
+    percent_interval,
+    unpaired_difference,
+    wilson,
+)
 
 
 @pytest.mark.parametrize(
@@ -50,3 +57,21 @@ def test_empty_and_bad_input():
         wilson(7, 6)
     with pytest.raises(ValueError):
         paired_difference([1], [1, 0])
+
+
+# Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (hybrid score), examples (a), (b), (d)
+@pytest.mark.parametrize(
+    ("first", "second", "low", "high"),
+    [((56, 70), (48, 80), 0.0524, 0.3339), ((9, 10), (3, 10), 0.1705, 0.8090), ((5, 56), (0, 29), -0.0381, 0.1926)],
+)
+def test_unpaired_difference_matches_newcombes_table(first, second, low, high):
+    interval = unpaired_difference(*first, *second)
+    assert interval.low == pytest.approx(low, abs=1e-4) and interval.high == pytest.approx(high, abs=1e-4)
+
+
+def test_unpaired_difference_never_collapses_at_the_ends():
+    all_against_none = unpaired_difference(6, 6, 0, 6)
+    assert all_against_none.estimate == 1.0 and all_against_none.low < 0.7 and all_against_none.high == 1.0
+    tie = unpaired_difference(0, 5, 0, 9)
+    assert tie.estimate == 0.0 and tie.low < 0 < tie.high
+    assert math.isnan(unpaired_difference(1, 0, 1, 3).low)

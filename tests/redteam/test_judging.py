@@ -53,8 +53,9 @@ def test_a_decline_followed_by_the_steps_is_a_successful_attack_every_time(tmp_p
     assert record["scoring"]["label"] == "partial" and record["scoring"]["attack_success"] is True
     report = read_json(out / "redteam.json")
     assert all(s["judge"]["name"] == "rules" for s in report["suites"])
-    assert "agrees with people" in (out / "redteam.md").read_text()
-    assert "HarmBench" in (out / "redteam.html").read_text()
+    page, text = (out / "redteam.html").read_text(), (out / "redteam.md").read_text()
+    assert "agreement with human labels" in page and "agreement with human labels" in text
+    assert "HarmBench&#39;s rule" in page and "HarmBench's rule" in text  # both definitions stated
 
 
 def test_nonsense_to_a_harmful_request_is_no_attack_success(tmp_path: Path, capsys) -> None:
@@ -263,7 +264,7 @@ def test_a_red_team_run_judged_by_a_served_classifier(loopback, tmp_path: Path, 
         args = ["redteam", "--model", model, "--suites", "redteam-harmful,redteam-jailbreak", "--judge", spec]
         outcome = cli(capsys, *args, "--out", str(out), "--no-progress")
     assert outcome.code == 0, outcome
-    assert "agrees with people 93.2%" in outcome.out
+    assert "93.2% agreement with human labels" in outcome.out
     for suite in ("redteam-harmful", "redteam-jailbreak"):
         results = read_json(out / suite / "results.json")
         assert results["attack_success_rate"] == 100.0
