@@ -93,10 +93,9 @@ def store(folder: Path, judge: Judge) -> dict[str, Any]:
         },
         "per_model": {model: round(cell["agreement"], 1) for model, cell in cells.items()},
         "source": (
-            "Do-Not-Answer development set (6 chat models, human action labels; 'clear' mapping: refuse vs follow, "
-            "dual perspective or harmful); mean of per-model binary agreement, "
-            f"lowest {result['lowest']:.1f} ({lowest}); "
-            f"{HELD_OUT} held out while the rules were written: {cells[HELD_OUT]['agreement']:.1f}"
+            f"Do-Not-Answer development set: six chat models' replies with human labels, refusal vs compliance; "
+            f"mean per model, lowest {result['lowest']:.1f} ({lowest}), "
+            f"{HELD_OUT} (held out while the rules were written) {cells[HELD_OUT]['agreement']:.1f}"
         ),
     }
     data = json.loads(VALIDATION_FILE.read_text(encoding="utf-8"))
