@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def import_parser() -> OneLineParser:
     parser.add_argument("--out", type=Path, required=True, help="run directory to write")
     parser.add_argument(
         "--data",
-        help="take the gold fields from the suite's data (hub id or local copy) by id, for logs that lack them",
+        help="take the gold fields from the suite's data (hub id or local copy): by id for logs that lack them; "
+        "lmms-eval 0.4+ logs (no 'doc', only its position doc_id) need it: the data lmms-eval ran on",
     )
     parser.add_argument("--reextract", action="store_true", help="MathVista: ignore the peer's GPT extraction")
     parser.add_argument("--overwrite", action="store_true", help="replace a run already in --out")
@@ -51,6 +53,8 @@ def cmd_import(argv: Sequence[str]) -> int:
             sample.record.pop("extraction", None)
     imported = import_run(suite, log, args.out, split, args.data, args.overwrite)
     print_results(imported.results, model=log.model or args.tool)
+    for warning in log.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print_comparison(log.tool, imported.comparison)
     print(f"imported {log.files[0]} -> {args.out}")
     return 0
@@ -66,6 +70,15 @@ def print_comparison(tool: str, comparison: dict) -> None:
             f"judged differently: {comparison['n_judged_differently']} of the {comparison['n_peer_judged']} "
             f"samples {tool} scored itself"
         )
+    if comparison["n_judged_differently"]:
+        print(f"  every one of them: {comparison['differences_file']} in the run directory")
+    if comparison["n_peer_extraction_failed"]:
+        print(
+            f"{tool}'s GPT answer extraction had failed on {comparison['n_peer_extraction_failed']} samples: "
+            "those were extracted here, offline"
+        )
+    if comparison["n_no_reply"]:
+        print(f"{comparison['n_no_reply']} lines of the log hold no reply: counted as errors")
     for example in comparison["examples"]:
         print(
             f"  {example['id']}: ours {example['ours']:g}, {tool} {example['peer']:g}; "

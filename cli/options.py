@@ -135,7 +135,8 @@ def add_extractor_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--extractor-url",
         help="MathVista: extract answers with an LLM at this OpenAI-compatible endpoint (e.g. "
-        "https://api.openai.com/v1; key from OPENAI_API_KEY) instead of the offline rules",
+        "https://api.openai.com/v1; key from OPENAI_API_KEY), sent the official extraction prompt with its "
+        "demonstrations, instead of the offline rules",
     )
     parser.add_argument("--extractor-model", default="gpt-4o-mini", help="model for --extractor-url")
 

@@ -7,19 +7,45 @@ import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.options import PROG, OneLineParser
+from evals.errors import UserError
 from evals.images import configure_images
+
+if TYPE_CHECKING:
+    from reports.runs import Run
+
+# format -> default output file
+FORMATS = {"html": "report.html", "md": "report.md", "csv": "report.csv", "json": "report.json",
+           "model-index": "model-index.yaml"}  # fmt: skip
+SUFFIXES = {".md": "md", ".csv": "csv", ".json": "json", ".yaml": "model-index", ".yml": "model-index"}
 
 
 def report_parser() -> OneLineParser:
     parser = OneLineParser(
         prog=f"{PROG} report",
-        description="Make one report from run directories: a self-contained HTML page, or Markdown for a model card.",
+        description="Make one report from run directories: a self-contained HTML page (runs of one suite and "
+        "split side by side, the first as the baseline, with the samples that flipped), Markdown for a model "
+        "card, CSV or JSON data, or a model card's model-index YAML.",
     )
-    parser.add_argument("runs", nargs="+", help="run directories (or folders of them)")
-    parser.add_argument("--out", type=Path, help="output file (default: report.html, or report.md with --format md)")
-    parser.add_argument("--format", choices=("html", "md"), default=None, help="html (default) or md")
+    parser.add_argument(
+        "runs", nargs="+", help="run directories (or folders of them); the first of each suite is the baseline"
+    )
+    parser.add_argument(
+        "--out", type=Path, help="output file (default: report.FORMAT, model-index.yaml; the suffix picks the format)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=tuple(FORMATS),
+        default=None,
+        help="html (default), md, csv (a row per run and breakdown group), json (plus changes and flipped "
+        "samples), model-index (Hugging Face model card YAML)",
+    )
+    parser.add_argument(
+        "--source-url",
+        help="model-index: where the run or its report is published (the card links to it; none is invented)",
+    )
     parser.add_argument(
         "--allow-images-outside-data",
         action="store_true",
@@ -48,7 +74,8 @@ def gate_parser() -> OneLineParser:
     parser = OneLineParser(
         prog=f"{PROG} gate",
         description="Compare a candidate run with a baseline, sample by sample; exit 1 on a significant drop "
-        "larger than --max-drop points, 0 otherwise, 2 when the two cannot be compared.",
+        "larger than --max-drop points (or, with --max-drop-breakdown, in a breakdown group), 0 otherwise, 2 when "
+        "the two cannot be compared.",
     )
     parser.add_argument("--baseline", required=True, help="run directory, results.json, or a folder of runs")
     parser.add_argument("--candidate", required=True, help="run directory, results.json, or a folder of runs")
@@ -58,31 +85,70 @@ def gate_parser() -> OneLineParser:
         default=1.0,
         help="tolerated drop in points, 0-100 (default: 1.0)",
     )
-    parser.add_argument("--junit", type=Path, help="also write JUnit XML here")
     parser.add_argument(
-        "--draws",
-        type=bounded(int, 100, 100_000, "a number of draws"),
-        default=2000,
-        help="bootstrap draws, 100-100000 (default: 2000)",
+        "--max-drop-breakdown",
+        type=bounded(float, 0, 100, "points"),
+        default=None,
+        metavar="POINTS",
+        help="also fail when a breakdown group (a category, a question type) with at least --min-group-size "
+        "samples drops by more than POINTS and the drop is significant (default: groups are shown, not checked)",
     )
-    parser.add_argument("--seed", type=int, default=0, help="bootstrap seed (default: 0)")
+    parser.add_argument(
+        "--min-group-size",
+        type=bounded(int, 1, 10**9, "a number of samples"),
+        default=30,
+        help="smallest breakdown group that is checked or named as the largest change (default: 30)",
+    )
+    parser.add_argument("--junit", type=Path, help="also write JUnit XML here (one test case per checked group)")
+    # The bootstrap is gone (intervals are Newcombe's paired score interval, no draws): the options stay
+    # accepted so CI configs that pass them keep working, and say so.
+    parser.add_argument("--draws", type=bounded(int, 100, 100_000, "a number of draws"), help=argparse.SUPPRESS)
+    parser.add_argument("--seed", type=int, help=argparse.SUPPRESS)
     return parser
 
 
 def cmd_report(argv: Sequence[str]) -> int:
-    from reports.render import render_html, render_markdown
     from reports.runs import load_runs
 
     args = report_parser().parse_args(argv)
     configure_images(allow_outside=args.allow_images_outside_data)
-    fmt = args.format or ("md" if args.out and args.out.suffix == ".md" else "html")
-    out = args.out or Path(f"report.{fmt}")
+    fmt = args.format or (SUFFIXES.get(args.out.suffix.lower(), "html") if args.out else "html")
+    out = args.out or Path(FORMATS[fmt])
+    if args.source_url and fmt != "model-index":
+        raise UserError(f"--source-url is for --format model-index (this report is {fmt}); drop it or add the format")
     runs = [run for path in args.runs for run in load_runs(path)]
-    text = render_html(runs) if fmt == "html" else render_markdown(runs)
+    text = render(fmt, runs, args.source_url)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
+    if fmt == "model-index" and not args.source_url:
+        print("model-index has no source: pass --source-url URL (where the run is published)", file=sys.stderr)
     return 0
+
+
+def render(fmt: str, runs: list[Run], source_url: str | None) -> str:
+    """The report of `runs` in `fmt` (one of FORMATS)."""
+    if fmt == "html":
+        from reports.render import render_html
+
+        return render_html(runs)
+    if fmt == "md":
+        from reports.render import render_markdown
+
+        return render_markdown(runs)
+    from reports import export
+    from reports.audits import split_runs
+
+    runs, audits = split_runs(runs)
+    if audits:
+        print(f"{len(audits)} bias or red-team run(s) left out: exports are for benchmark runs", file=sys.stderr)
+    if not runs:
+        raise UserError("no benchmark runs to export (bias and red-team runs have their own reports)")
+    if fmt == "csv":
+        return export.to_csv(runs)
+    if fmt == "json":
+        return export.to_json(runs)
+    return export.to_model_index(runs, source_url)
 
 
 def cmd_gate(argv: Sequence[str]) -> int:
@@ -91,11 +157,19 @@ def cmd_gate(argv: Sequence[str]) -> int:
 
     args = gate_parser().parse_args(argv)
     pairs = pair(load_runs(args.baseline), load_runs(args.candidate))
-    verdicts = [compare(before, after, args.max_drop, args.draws, args.seed) for before, after in pairs]
+    if args.draws is not None or args.seed is not None:
+        print(
+            f"{PROG} gate: --draws and --seed are no longer used (the interval is Newcombe's paired score "
+            "interval, which has no draws); drop them",
+            file=sys.stderr,
+        )
+    verdicts = [
+        compare(before, after, args.max_drop, args.max_drop_breakdown, args.min_group_size) for before, after in pairs
+    ]
     print(table(verdicts))
     if args.junit:
         write_junit(args.junit, verdicts)
-    failed = [v.suite for v in verdicts if v.failed]
+    failed = [c.name for v in verdicts for c in v.failures]
     if failed:
         print(f"{PROG} gate: FAILED on {', '.join(failed)}", file=sys.stderr)
         return 1

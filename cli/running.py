@@ -105,8 +105,17 @@ EXTRACTION_PATHS = {
 }
 
 
+def interval_text(ci: Any) -> str:
+    """A results.json `ci` pair as the terminal shows it (two numbers, an en dash between), "-" where none."""
+    from evals.stats import Interval, format_interval
+
+    if not (isinstance(ci, list | tuple) and len(ci) == 2):
+        return "-"
+    return format_interval(Interval(float("nan"), float(ci[0]), float(ci[1])))
+
+
 def print_results(results: dict[str, Any], model: str) -> None:
-    headers = ("suite", "split", "model", "n", "score", "errors", "unresolved")
+    headers = ("suite", "split", "model", "n", "score", "95% CI", "errors", "unresolved")
     if results["score"] is not None:
         score = f"{results['score']:.2f}"
     else:
@@ -117,6 +126,7 @@ def print_results(results: dict[str, Any], model: str) -> None:
         model,
         str(results["n"]),
         score,
+        interval_text(results.get("ci")),
         str(results["n_errors"]),
         str(results["n_unresolved"]),
     )
@@ -130,7 +140,8 @@ def print_results(results: dict[str, Any], model: str) -> None:
         for group, values in cells:
             label = f"{key}={group}"
             label = label if len(label) <= width else label[: width - 1] + "\u2026"
-            print(f"  {label:<{width}}  n={values['n']:>6}  score={values['score']:6.2f}")
+            ci = interval_text(values.get("ci"))
+            print(f"  {label:<{width}}  n={values['n']:>6}  score={values['score']:6.2f}  95% CI {ci}")
         hidden = len(results["breakdowns"][key]) - len(cells)
         if hidden:
             print(f"  {key}: {hidden} more groups in results.json")

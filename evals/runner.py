@@ -271,6 +271,7 @@ def finish(
         suite.write_submission(run.root / suite.submission_name, records)
         results.update(
             score=None,
+            ci=None,
             breakdowns={},
             submission=suite.submission_name,
             note=f"answers of {suite.name}/{config.split} are hidden: submit "

@@ -145,7 +145,9 @@ def score_rows(
                 f"{out} already holds a run ({', '.join(p.name for p in run.existing_files())}); "
                 "pass --overwrite to replace it, or another --out"
             )
-        records = [make_record(suite, sample, "", text, None, 0.0) for sample, text in rows]
+        # a sample that carries its own error (bad data, a peer log line without a reply) is
+        # logged with it and counted, never scored as an empty reply
+        records = [make_record(suite, sample, "", text, sample.error, 0.0) for sample, text in rows]
         if overwrite:  # a model run's manifest and shard logs no longer describe these scores
             run.manifest_path.unlink(missing_ok=True)
             shutil.rmtree(run.root / "shards", ignore_errors=True)

@@ -10,8 +10,9 @@ Every figure a person reads carries one of these (see DESIGN.md, Statistics):
   0 or 1.
 - The change between two runs on the same samples: Newcombe's hybrid score interval for paired data
   (Newcombe 1998, "Improved confidence intervals for the difference between binomial proportions based on
-  paired data", method 10), built from the two Wilson intervals and the correlation of the paired scores.
-  With graded scores the Pearson correlation stands in for the 2x2 table's phi coefficient.
+  paired data", method 10), built from the two Wilson intervals and the correlation of the paired scores
+  (phi with Newcombe's continuity correction). With graded scores the same sums over the scores stand in
+  for the 2x2 table's counts.
 - The gap between two independent groups (a bias audit's two groups of people): Newcombe's hybrid score
   interval for independent proportions (Newcombe 1998, "Interval estimation for the difference between
   independent proportions: comparison of eleven methods", method 10), built from the two Wilson intervals.
@@ -77,15 +78,22 @@ def percent_interval(scores: Sequence[float]) -> Interval:
 
 
 def _correlation(a: Sequence[float], b: Sequence[float]) -> float:
-    """Pearson correlation of the paired scores (phi for 0/1); 0 where either side does not vary."""
+    """Newcombe's correlation of the paired scores: phi of the 2x2 table with his continuity correction
+    (AD - BC is reduced by N/2 when larger than N/2, and taken as 0 from 0 to N/2), 0 where either side
+    does not vary. For graded scores the sums stand in for the table's counts (n * sum of cross products
+    is AD - BC for 0/1). Without the correction two identical runs at 50% give a change of exactly 0-0."""
     n = len(a)
     mean_a, mean_b = math.fsum(a) / n, math.fsum(b) / n
-    cov = math.fsum((x - mean_a) * (y - mean_b) for x, y in zip(a, b, strict=True))
-    var_a = math.fsum((x - mean_a) ** 2 for x in a)
-    var_b = math.fsum((y - mean_b) ** 2 for y in b)
-    if var_a <= 0 or var_b <= 0:
+    cross = n * math.fsum((x - mean_a) * (y - mean_b) for x, y in zip(a, b, strict=True))
+    spread_a = n * math.fsum((x - mean_a) ** 2 for x in a)
+    spread_b = n * math.fsum((y - mean_b) ** 2 for y in b)
+    if spread_a <= 0 or spread_b <= 0:
         return 0.0
-    return max(-1.0, min(1.0, cov / math.sqrt(var_a * var_b)))
+    if cross > n / 2:
+        cross -= n / 2
+    elif cross >= 0:
+        cross = 0.0
+    return max(-1.0, min(1.0, cross / math.sqrt(spread_a * spread_b)))
 
 
 def paired_difference(baseline: Sequence[float], candidate: Sequence[float]) -> Interval:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,12 @@ from jinja2 import Environment, select_autoescape
 from evals.errors import UserError
 from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
+from evals.stats import Interval
 from reports.audits import audit_rows, audits_markdown, breakdown_markdown, split_runs
+from reports.compare import by_suite, comparison_context, labels, on_off
+from reports.pairing import Group, scores
 from reports.published import comparison, match
 from reports.runs import Run
-from reports.stats import mean_interval
 from reports.text import md, png, pyplot
 
 TEMPLATE = Path(__file__).parent / "templates" / "report.html.j2"
@@ -37,6 +40,9 @@ CONFIG_FIELDS = (
     ("quantization", ("model", "quantization")),
     ("image splitting", ("model", "image_splitting")),
     ("longest edge", ("model", "longest_edge")),
+    ("shots", ("config", "shots")),
+    ("limit", ("config", "limit")),
+    ("prompt format", ("model", "prompt_format")),
     ("prompt version", ("suite", "prompt_version")),
     ("instruction", ("suite", "instruction")),
     ("image placement", ("suite", "image_placement")),
@@ -86,10 +92,16 @@ def image_roots(run: Run) -> list[Path]:
     return suite.image_roots(data if isinstance(data, str) else None)
 
 
+def imperfect(records: list[SampleRecord]) -> list[SampleRecord]:
+    """Samples without full marks (errors included)."""
+    return [r for r in records if r.error is not None or (r.score is not None and r.score < 1.0)]
+
+
 def worst(records: list[SampleRecord], roots: list[Path], count: int = WORST_SHOWN) -> list[dict[str, Any]]:
     """The lowest-scored samples (errors first), for the sample browser; full marks left out."""
-    imperfect = [r for r in records if r.error is not None or (r.score is not None and r.score < 1.0)]
-    ordered = sorted(imperfect, key=lambda r: (r.error is None, r.score if r.score is not None else -1.0, r.id))
+    ordered = sorted(
+        imperfect(records), key=lambda r: (r.error is None, r.score if r.score is not None else -1.0, r.id)
+    )
     return [
         {
             "id": r.id,
@@ -106,27 +118,64 @@ def worst(records: list[SampleRecord], roots: list[Path], count: int = WORST_SHO
 
 
 def breakdown_chart(run: Run) -> str | None:
-    """A bar chart of the first breakdown with a manageable number of groups, as a data URL."""
+    """A bar chart of the first breakdown with a manageable number of groups, as a data URL: the axis
+    zoomed to the data, each bar with its value and 95% interval."""
     for key, groups in run.results.get("breakdowns", {}).items():
         if 1 < len(groups) <= GROUPS_CHARTED:
             plt = pyplot()
             names = list(groups)
-            figure, axis = plt.subplots(figsize=(max(4.5, 0.45 * len(names) + 2), 3.2), dpi=100)
-            axis.bar(range(len(names)), [groups[n]["score"] for n in names], color="#4c72b0")
-            axis.set_xticks(range(len(names)), names, rotation=40, ha="right", fontsize=7)
-            axis.set_ylabel(run.results.get("metric", "score"))
-            axis.set_title(f"{run.key} by {key}")
+            found = {g.name: g.score for g in scores(run) if g.key == key}  # with intervals for older files too
+            intervals = [found[n] for n in names]
+            values = [i.estimate for i in intervals]
+            lows = [i.estimate if math.isnan(i.low) else i.low for i in intervals]  # NaN: a file without ci
+            highs = [i.estimate if math.isnan(i.high) else i.high for i in intervals]
+            errors = [  # never negative, even where a hand-edited file's score lies outside its ci
+                [max(0.0, v - low) for v, low in zip(values, lows, strict=True)],
+                [max(0.0, high - v) for v, high in zip(values, highs, strict=True)],
+            ]
+            figure, axis = plt.subplots(figsize=(max(5.5, 0.6 * len(names) + 2.5), 3.4), dpi=100)
+            bars = axis.bar(range(len(names)), values, yerr=errors, capsize=3, color="#4c72b0")
+            axis.bar_label(bars, labels=[f"{v:.1f}" for v in values], fontsize=7, padding=2)
+            floor = max(0.0, math.floor(min(lows) / 5) * 5 - 5)
+            axis.set_ylim(floor, 100 + (100 - floor) * 0.08)  # room for the value above a bar at 100
+            metric = run.results.get("metric", "score")
+            axis.set_ylabel(f"{metric} (%), 95% intervals" + (f"; axis from {floor:g}" if floor else ""), fontsize=8)
+            shown = [f"{n} (n={groups[n].get('n')})" for n in names]
+            axis.set_xticks(range(len(names)), [t if len(t) <= 30 else t[:29] + "\u2026" for t in shown], fontsize=7)
+            if len(names) > 4:
+                axis.tick_params(axis="x", labelrotation=35)
+                for label in axis.get_xticklabels():
+                    label.set_horizontalalignment("right")
+            axis.set_title(f"{run.key} by {key}", fontsize=9)
+            axis.grid(axis="y", alpha=0.3)
             figure.tight_layout()
             return "data:image/png;base64," + base64.b64encode(png(figure)).decode()
     return None
 
 
-def run_context(run: Run, with_samples: bool = True) -> dict[str, Any]:
-    units = list(run.units().values())
-    interval = mean_interval(units) if run.results.get("score") is not None and units else None
+def breakdown_groups(run: Run) -> dict[str, list[Group]]:
+    """Each breakdown's groups with their intervals (computed from the samples for files written before `ci`)."""
+    found: dict[str, list[Group]] = {}
+    for group in scores(run)[1:]:
+        if not math.isnan(group.score.estimate):
+            found.setdefault(group.key, []).append(group)
+    return found
+
+
+def thumbnails_of(run: Run, refs: list[str]) -> list[str]:
+    roots = image_roots(run)
+    return [t for t in (thumbnail(ref, roots) for ref in refs) if t]
+
+
+def run_context(run: Run, label: str | None = None, with_samples: bool = True, chart: bool = True) -> dict[str, Any]:
+    interval: Interval | None = scores(run)[0].score
+    if math.isnan(interval.estimate) or math.isnan(interval.low):
+        interval = None
     found = match(run)
+    wrong = imperfect(run.records) if with_samples else []
     return {
         "key": run.key,
+        "label": label or run.model,
         "root": str(run.root),
         "model": run.model,
         "results": run.results,
@@ -135,19 +184,26 @@ def run_context(run: Run, with_samples: bool = True) -> dict[str, Any]:
         "published_row": found.row["model"] if found and found.row else None,
         "published_caveat": found.caveat if found else None,
         "column": found.column["title"] if found else None,
-        "config": [(name, value) for name, path in CONFIG_FIELDS if (value := _get(run.manifest, path)) is not None],
-        "chart": breakdown_chart(run) if with_samples else None,
+        "config": [
+            (name, on_off(value)) for name, path in CONFIG_FIELDS if (value := _get(run.manifest, path)) is not None
+        ],
+        "chart": breakdown_chart(run) if with_samples and chart else None,
         "worst": worst(run.records, image_roots(run)) if with_samples else [],
+        "breakdowns": breakdown_groups(run),
+        "n_imperfect": len(wrong),
+        "n_records": len(run.records),
     }
 
 
 def render_html(runs: list[Run]) -> str:
     environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     template = environment.from_string(TEMPLATE.read_text(encoding="utf-8"))
-    benchmarks, audits = split_runs(runs)  # audits have their own section and headline, never "server"
-    return template.render(
-        runs=[run_context(run) for run in benchmarks], table=comparison(benchmarks), audits=audit_rows(audits)
-    )
+    runs, audits = split_runs(runs)  # audits have their own section and headline, never "server"
+    named = labels(runs)
+    compared = {key: group for key, group in by_suite(runs).items() if len(group) > 1}
+    comparisons = [comparison_context(group, thumbnails_of) for group in compared.values()]
+    contexts = [run_context(run, label, chart=run.key not in compared) for run, label in zip(runs, named, strict=True)]
+    return template.render(runs=contexts, comparisons=comparisons, table=comparison(runs), audits=audit_rows(audits))
 
 
 def render_markdown(runs: list[Run]) -> str:
@@ -156,13 +212,13 @@ def render_markdown(runs: list[Run]) -> str:
     lines.append("|---|---|---|---|---|---|---|---|")
     if not runs:
         lines = ["## Evaluation results", "", "No benchmark runs: only audits (below)."]
-    for run in runs:
+    for run, label in zip(runs, labels(runs), strict=True):
         interval = run_context(run, with_samples=False)["interval"]
         score = run.results.get("score")
         cells = [
             md(run.suite),
             md(run.split),
-            md(run.model),
+            md(label),
             f"{score:.2f}" if score is not None else "server",
             f"{interval.low:.2f}-{interval.high:.2f}" if interval else "-",
             *(str(run.results.get(key, "")) for key in ("n", "n_errors", "n_unresolved")),
@@ -177,7 +233,35 @@ def render_markdown(runs: list[Run]) -> str:
             name = md(row["model"]) if row["published"] else f"**{md(row['model'])}**"
             lines.append(f"| {name} | " + " | ".join("-" if v is None else f"{v:.1f}" for v in cells) + " |")
         lines += ["", f"Published figures: {md(data['source'])}"]
+    for group in by_suite(runs).values():
+        if len(group) > 1:
+            lines += markdown_comparison(comparison_context(group, lambda run, refs: []))
     for run in runs:
         lines += breakdown_markdown(run)
     lines += audits_markdown(audits)
+    if runs:
+        lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
     return "\n".join(lines) + "\n"
+
+
+def markdown_comparison(data: dict[str, Any]) -> list[str]:
+    """The comparison table of one suite and split: runs as columns, changes beside every run after the first."""
+    titles = [md(data["labels"][0]) + " (baseline)"]
+    for label in data["labels"][1:]:
+        titles += [md(label), "change"]
+    lines = ["", f"### Comparison: {md(data['key'])}", "", "| group | " + " | ".join(titles) + " |"]
+    lines.append("|---" * (len(titles) + 1) + "|")
+    for row in data["table"]:
+        cells = []
+        for index, cell in enumerate(row["cells"]):
+            s = cell["score"]
+            cells.append(f"{s.estimate:.2f} ({s.low:.1f}-{s.high:.1f})" if s else "-")
+            if index:
+                d = cell["change"].difference if cell["change"] else None
+                cells.append(f"{d.estimate:+.2f} ({d.low:+.1f} to {d.high:+.1f})" if d else "-")
+        name = "overall" if not row["key"] else f"{md(row['key'])}: {md(row['name'])}"
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    for review in data["reviews"]:
+        counts = f"{review['n_regressed']} samples regressed, {review['n_improved']} improved"
+        lines += ["", f"{md(review['label'])} against the baseline: {counts}."]
+    return lines

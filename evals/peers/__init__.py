@@ -9,6 +9,7 @@ settings, the task, and the peer's own headline score.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,13 @@ TOOLS = ("lmms-eval", "vlmevalkit")
 class PeerSample:
     record: dict[str, Any]
     peer_score: float | None = None  # the peer's own score of this sample in [0, 1], when logged
+    # lmms-eval >= 0.4 logs hold no dataset row: the row's position in the task's split, the ids
+    # its metric dicts carry, and the prompt text it logged join the line to the data
+    doc_id: int | None = None
+    logged_ids: tuple[str, ...] = ()
+    prompt: str | None = None
+    error: str | None = None  # a line without a reply: that sample's error, counted
+    peer_extraction_failed: bool = False  # the peer's GPT extraction failed (empty, or its failure text)
 
 
 @dataclass
@@ -34,6 +42,9 @@ class PeerLog:
     version: str | None = None
     settings: dict[str, Any] = field(default_factory=dict)
     peer_score: float | None = None  # the peer's headline score, in percent
+    needs_data: bool = False  # the lines hold no gold fields: they join to the suite's data by doc_id / id
+    replies_stripped: bool = False  # the peer scores the reply with outer whitespace removed, so do we
+    warnings: list[str] = field(default_factory=list)
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -44,6 +55,8 @@ class PeerLog:
             "version": self.version,
             "settings": self.settings,
             "peer_score": self.peer_score,
+            "replies_stripped": self.replies_stripped,
+            "warnings": self.warnings,
         }
 
 
@@ -63,7 +76,18 @@ def read_peer(tool: str, path: Path, suite: str, split: str) -> PeerLog:
 
 
 def as_percent(value: Any) -> float | None:
-    """A peer's headline score in percent: the tools write fractions or percents."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    """A peer's headline score in percent: the tools write fractions or percents. Anything that is
+    not a finite number in [0, 100] (NaN, inf, -3, 12345) is no score: None."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
-    return round(float(value) * 100, 4) if 0 <= value <= 1 else float(value)
+    if not 0 <= value <= 100:
+        return None
+    return round(float(value) * 100, 4) if value <= 1 else float(value)
+
+
+def headline(value: Any, name: str, file: str, log: PeerLog) -> float | None:
+    """`as_percent`, with a warning in the log when a headline is there but is no score."""
+    score = as_percent(value)
+    if score is None and value is not None:
+        log.warnings.append(f"ignored the headline {name} = {str(value)[:40]} in {file}: not a score in [0, 100]")
+    return score

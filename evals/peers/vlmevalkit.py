@@ -19,6 +19,7 @@ from typing import Any
 
 from evals.errors import DataError, UserError
 from evals.peers import PeerLog, PeerSample, as_percent
+from evals.peers.verdicts import vlmevalkit_mathvista_hit, vlmevalkit_vqa_hit
 
 DATASETS = {
     "mmmu": ("MMMU_DEV_VAL", "MMMU_TEST"),
@@ -42,10 +43,13 @@ def find_predictions(path: Path, suite: str) -> tuple[Path, str | None]:
         return path, next((name for name in names if f"_{name}" in path.stem or path.stem == name), None)
     for name in names:
         files = [f for f in sorted(path.iterdir()) if f.suffix in TABLES and re.search(f"_{name}(_|$)", f.stem)]
+        # a judged multiple-choice file (`..._<judge>_result.xlsx`) holds the predictions and the
+        # peer's verdict of each row (`hit`): the best; then a judged copy; then the predictions
+        results = [f for f in files if f.stem.endswith("_result")]
         files = [f for f in files if not f.stem.endswith(("_acc", "_score", "_result"))]
-        if files:
+        if results or files:
             judged = [f for f in files if not f.stem.endswith(f"_{name}")]
-            return (judged or files)[0], name
+            return (results or judged or files)[0], name
     raise UserError(f"no VLMEvalKit prediction file for {suite} in {path} (<model>_{'|'.join(names)}.xlsx)")
 
 
@@ -53,19 +57,17 @@ def read_table(path: Path) -> list[dict[str, Any]]:
     """The file's rows, empty cells as None (never NaN)."""
     import pandas as pd
 
+    if path.suffix == ".xlsx":
+        if not _has("openpyxl"):
+            raise UserError("reading .xlsx needs openpyxl: pip install 'idefics2-eval[excel]' (or save it as .tsv)")
+        from evals.peers.xlsx import read_xlsx
+
+        return read_xlsx(path)  # bounded: see evals.peers.xlsx
     try:
-        if path.suffix == ".xlsx":
-            if not _has("openpyxl"):
-                raise UserError("reading .xlsx needs openpyxl: pip install 'idefics2-eval[excel]' (or save it as .tsv)")
-            # keep_default_na=False: a cell reading "None" or "N/A" is text (an extraction can be)
-            frame = pd.read_excel(path, dtype=object, keep_default_na=False)
-        else:
-            # a bare carriage return inside a reply is text, not the end of a row
-            ending = "\n" if b"\r\n" not in path.read_bytes()[:1_000_000] else None
-            separator = "\t" if path.suffix == ".tsv" else ","
-            frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, lineterminator=ending)
-    except UserError:
-        raise
+        # a bare carriage return inside a reply is text, not the end of a row
+        ending = "\n" if b"\r\n" not in path.read_bytes()[:1_000_000] else None
+        separator = "\t" if path.suffix == ".tsv" else ","
+        frame = pd.read_csv(path, sep=separator, dtype=str, keep_default_na=False, lineterminator=ending)
     except (ValueError, OSError, UnicodeDecodeError) as exc:  # pandas' own errors derive from these
         raise DataError(f"cannot read {path} as a table: {str(exc).splitlines()[0][:200]}") from None
     rows = []
@@ -106,7 +108,7 @@ def to_record(row: dict[str, Any], suite: str, where: str) -> dict[str, Any]:
         _undo_fake_options(record)
     elif suite == "mathvista":
         record["choices"] = text_list(row.get("choices"), "choices", where)
-        if row.get("res") is not None and row.get("extraction") is None:
+        if row.get("res") is not None and row.get("extraction") is None and not extraction_failed(row):
             record["extraction"] = str(row["res"])  # the judge's (GPT) answer extraction
         if row.get("skills") is not None:
             record["skills"] = text_list(row["skills"], "skills", where)
@@ -131,12 +133,34 @@ def _undo_fake_options(record: dict[str, Any]) -> None:
         record["subject"] = str(record["category"]).replace(" ", "_")
 
 
-def peer_hit(row: dict[str, Any]) -> float | None:
+def extraction_failed(row: dict[str, Any]) -> bool:
+    """The judge's extraction failed: VLMEvalKit writes its failure text, or "Z" for no option."""
+    if "res" not in row:
+        return False
+    res = "" if row.get("res") is None else str(row["res"]).strip()
+    return res in ("", "Z") or "Failed to obtain answer via API" in res
+
+
+def peer_hit(row: dict[str, Any], record: dict[str, Any], suite: str, dataset: str | None) -> float | None:
+    """VLMEvalKit's verdict of the row: its own `hit` where the file keeps one, else its rule
+    for the dataset recomputed on the row (VQA score / ANLS, MathVista's post_check)."""
     value = row.get("hit")
+    if value is not None:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return None
+        return number if math.isfinite(number) and 0 <= number <= 1 else None
     try:
-        return None if value is None else float(value)
+        if suite in ("textvqa", "docvqa", "vqav2"):
+            answers = [str(answer) for answer in record.get("answers") or [] if answer is not None]
+            return vlmevalkit_vqa_hit(dataset or "", record["prediction"], answers)
+        if suite == "mathvista" and row.get("res") is not None:
+            choices = record.get("choices") if isinstance(record.get("choices"), list) else None
+            return vlmevalkit_mathvista_hit(row, choices, str(row["res"]))
     except (TypeError, ValueError):
         return None
+    return None
 
 
 def read_vlmevalkit(path: Path, suite: str, split: str) -> PeerLog:
@@ -146,7 +170,8 @@ def read_vlmevalkit(path: Path, suite: str, split: str) -> PeerLog:
         if suite == "mmmu" and row.get("split") is not None and str(row["split"]) != split:
             continue  # MMMU_DEV_VAL holds dev and validation together
         record = to_record(row, suite, f"{file}:{number}")
-        samples.append(PeerSample(record, peer_hit(row)))
+        failed = suite == "mathvista" and extraction_failed(row)
+        samples.append(PeerSample(record, peer_hit(row, record, suite, dataset), peer_extraction_failed=failed))
     if not samples:
         raise DataError(f"{file} holds no {split} rows")
     model = file.stem.split(f"_{dataset}")[0] if dataset else None

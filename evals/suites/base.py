@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 from evals.errors import DataError, UserError
 from evals.images import SampleDataError
 from evals.records import Sample, SampleRecord
+from evals.stats import percent_interval
 from evals.store import write_json_atomic
 from model.base import Message
 
@@ -97,17 +98,28 @@ class Suite:
                 # a list (MathVista's skills) counts the sample once under each of its members
                 for member in group if isinstance(group, list) else [group] if key in record.meta else []:
                     groups[str(member)].append(value)
-            breakdowns[key] = {
-                group: {"score": 100.0 * sum(values) / len(values), "n": len(values)}
-                for group, values in sorted(groups.items())
-            }
+            breakdowns[key] = {group: score_cell(values) for group, values in sorted(groups.items())}
         return {
             "score": 100.0 * sum(scores) / len(scores) if scores else 0.0,
+            "ci": percent_ci(scores),
             "n": len(records),
             "n_errors": sum(1 for record in records if record.error),
             "n_unresolved": sum(1 for record in records if record.scoring.get("unresolved")),
             "breakdowns": breakdowns,
         }
+
+
+def percent_ci(values: Sequence[float]) -> list[float] | None:
+    """The 95% interval (percent) of the mean of per-unit scores in [0, 1], as results.json writes it beside
+    `score`: Wilson, so it never has zero width (6 of 6 reads 61.0-100); None when there are no units."""
+    if not values:
+        return None
+    return percent_interval(values).as_list()
+
+
+def score_cell(values: Sequence[float]) -> dict[str, Any]:
+    """One breakdown group of results.json: its score in percent, the score's 95% interval, its unit count."""
+    return {"score": 100.0 * sum(values) / len(values), "ci": percent_ci(values), "n": len(values)}
 
 
 IMAGE_TAG = re.compile(r"<image (\d+)>")

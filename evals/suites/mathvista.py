@@ -127,6 +127,9 @@ class MathVista(Suite):
         if not hidden:
             require_fields(row, ["answer"], where)
             target["answer"] = field_scalar(row, "answer", where)
+        question = field_str(row, "question", where, optional=True)
+        if question and question != target["query"]:
+            target["question"] = question  # what the official LLM extraction is shown
         if row.get("extraction") is not None:
             target["extraction"] = field_scalar(row, "extraction", where)
         return target
@@ -146,7 +149,11 @@ class MathVista(Suite):
         if target.get("extraction") is not None:
             return Extraction(target["extraction"], "given")
         if self.llm is not None and text.strip():
-            extracted = self.llm.extract(target.get("query", ""), text)
+            rules = self._rules(target, text)
+            if rules.rule in ("empty", "direct"):
+                return rules  # the official extract_answer's own shortcuts, taken before asking GPT
+            # the official code sends the problem's `question` (lmms-eval sends the `query`)
+            extracted = self.llm.extract(target.get("question") or target.get("query", ""), text)
             if extracted is not None:
                 return Extraction(extracted, "llm")
             rules = self._rules(target, text)

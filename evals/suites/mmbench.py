@@ -28,7 +28,7 @@ from evals.images import SampleDataError
 from evals.metrics.options import extract_option
 from evals.records import Sample, SampleRecord
 from evals.store import write_json_atomic
-from evals.suites.base import Suite, field_scalar, image_problem, require_fields
+from evals.suites.base import Suite, field_scalar, image_problem, percent_ci, require_fields, score_cell
 
 ROTATION = 1_000_000
 LETTERS = "ABCDEFGHI"
@@ -220,12 +220,12 @@ class MMBench(Suite):
                 if key in rows[0].meta:
                     groups[str(rows[0].meta[key])].append(outcome[question])
             breakdowns[key] = {
-                group: {"score": 100.0 * sum(values) / len(values), "n": len(values)}
-                for group, values in sorted(groups.items())
+                group: score_cell([float(v) for v in values]) for group, values in sorted(groups.items())
             }
         originals = [r for r in records if r.meta.get("rotation") == 0]
         return {
             "score": 100.0 * sum(outcome.values()) / len(outcome) if outcome else 0.0,
+            "ci": percent_ci([float(v) for v in outcome.values()]),
             "n": len(records),
             "n_questions": len(outcome),
             "n_errors": sum(1 for r in records if r.error),

@@ -34,7 +34,7 @@ def test_score_predictions_writes_results_and_per_sample_scores(tmp_path: Path) 
         ("c", 1.0, "red"),
         ("d", 0.0, "no"),
     ]
-    assert results["breakdowns"]["answer_type"]["yes/no"] == {"score": 50.0, "n": 2}
+    assert results["breakdowns"]["answer_type"]["yes/no"] == {"score": 50.0, "ci": [9.4531, 90.5469], "n": 2}
 
 
 @pytest.mark.parametrize(

@@ -59,6 +59,23 @@ def test_empty_and_bad_input():
         paired_difference([1], [1, 0])
 
 
+def test_paired_difference_matches_newcombes_method_10():
+    # Cavo et al. 2012 (Fagerland, Lydersen and Laake, "Statistical Analysis of Contingency Tables", ch. 8):
+    # 59 both, 6 first only, 16 second only, 80 neither -> -0.0621 (95% CI -0.1186 to -0.0046)
+    first = [1] * 59 + [1] * 6 + [0] * 16 + [0] * 80
+    second = [1] * 59 + [0] * 6 + [1] * 16 + [0] * 80
+    interval = paired_difference(second, first)
+    assert interval.estimate == pytest.approx(-0.0621, abs=5e-5)
+    assert (interval.low, interval.high) == pytest.approx((-0.1186, -0.0046), abs=5e-5)
+
+
+def test_identical_runs_at_one_half_still_have_width():
+    # phi without Newcombe's continuity correction is exactly 1 here, and the interval was 0-0
+    scores = [1.0] * 50 + [0.0] * 50
+    interval = paired_difference(scores, scores)
+    assert interval.low < 0 < interval.high
+
+
 # Newcombe (1998), Statistics in Medicine 17:873-890, Table II, method 10 (hybrid score), examples (a), (b), (d)
 @pytest.mark.parametrize(
     ("first", "second", "low", "high"),

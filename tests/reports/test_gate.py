@@ -29,7 +29,7 @@ def scored_run(
 
 
 def gate(baseline: Path, candidate: Path, *extra: str) -> int:
-    return main(["gate", "--baseline", str(baseline), "--candidate", str(candidate), "--draws", "1000", *extra])
+    return main(["gate", "--baseline", str(baseline), "--candidate", str(candidate), *extra])
 
 
 def test_five_percent_broken_answers_fail_the_gate(tmp_path: Path, capsys) -> None:

@@ -119,10 +119,19 @@ def test_llm_extraction_through_an_openai_compatible_endpoint(monkeypatch) -> No
     suite = get_suite("mathvista").__class__()
     suite.use_llm_extractor("http://extractor.invalid/v1", "judge")
     target = {"question_type": "free_form", "answer_type": "integer", "precision": None, "choices": None,
-              "answer": "4", "query": "How many?"}  # fmt: skip
+              "answer": "4", "query": "Hint: ...\nQuestion: How many?", "question": "How many?"}  # fmt: skip
     scored = suite.score(target, "Four, I think.")
     assert (scored["score"], scored["extraction_rule"]) == (1.0, "llm")
-    assert sent[0]["model"] == "judge" and "Reply: Four, I think." in sent[0]["messages"][-1]["content"]
+    assert sent[0]["model"] == "judge" and sent[0]["temperature"] == 0 and sent[0]["max_tokens"] == 256
+    # the official prompt: the demonstrations, then the problem's question and the reply, as
+    # MathVista's create_test_prompt joins them, in one user message
+    [message] = sent[0]["messages"]
+    assert message["role"] == "user"
+    assert message["content"].startswith("Please read the following example. Then extract the answer")
+    assert message["content"].endswith("Extracted answer: B\n\nHow many?\n\nFour, I think.\n\nExtracted answer: ")
+    assert "Model response: The number missing in the sequence is 14." in message["content"]
+    # a reply that is already the answer is taken as the official code takes it, without a call
+    assert suite.score(target, "4")["extraction_rule"] == "direct" and len(sent) == 1
 
 
 def test_llm_endpoint_that_fails_falls_back_to_rules(monkeypatch) -> None:

@@ -80,7 +80,7 @@ def test_circular_eval_counts_a_question_only_if_every_rotation_is_right(tmp_pat
     assert results["score"] == 50.0 and results["vanilla_score"] == 100.0
     assert results["n"] == 7 and results["n_questions"] == 2 and results["n_unresolved"] == 1
     assert results["questions"] == {"3": 1, "8": 0}
-    assert results["breakdowns"]["category"]["object_localization"] == {"score": 0.0, "n": 1}
+    assert results["breakdowns"]["category"]["object_localization"] == {"score": 0.0, "ci": [0.0, 79.3451], "n": 1}
 
 
 def test_score_command_matches_the_run(tmp_path: Path, tsv: Path) -> None:

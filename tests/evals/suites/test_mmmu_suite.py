@@ -82,7 +82,7 @@ def test_run_scores_with_the_official_parser_and_counts_guesses(tmp_path: Path, 
     out = run(tmp_path, mmmu_data, answers, "--images-first")
     results = read_json(out / "results.json")
     assert results["score"] == 50.0 and results["n_guessed"] == 0
-    assert results["breakdowns"]["discipline"]["Art and Design"] == {"score": 100.0, "n": 2}
+    assert results["breakdowns"]["discipline"]["Art and Design"] == {"score": 100.0, "ci": [34.238, 100.0], "n": 2}
     assert read_json(out / "manifest.json")["suite"]["image_placement"] == "first"
     records = {r["id"]: r for _, r in iter_jsonl(out / "samples.jsonl")}
     assert records["validation_Art_Theory_1"]["answer"] == "A"
@@ -106,4 +106,5 @@ def test_score_command_on_official_fields(tmp_path: Path) -> None:
     predictions.write_text("\n".join(json.dumps(row) for row in rows))
     assert main(["score", "--suite", "mmmu", "--predictions", str(predictions), "--out", str(tmp_path / "s")]) == 0
     results = read_json(tmp_path / "s" / "results.json")
-    assert results["score"] == 100.0 and results["breakdowns"]["subject"] == {"Math": {"score": 100.0, "n": 2}}
+    assert results["score"] == 100.0
+    assert results["breakdowns"]["subject"] == {"Math": {"score": 100.0, "ci": [34.238, 100.0], "n": 2}}
