@@ -3,27 +3,26 @@ and `redteam judge`, the refusal detector on replies made anywhere."""
 
 from __future__ import annotations
 
-import argparse
-import json
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 from cli.options import PROG, OneLineParser, add_model_options, run_config
 from cli.running import execute_run
 from evals.config import model_slug
-from evals.errors import DataError, UserError
-from evals.store import iter_jsonl, write_json_atomic
-from evals.suites.base import field_id, field_str
+from evals.errors import UserError
 from evals.terminal import echo
 
-USAGE = f"""usage: {PROG} redteam [--model M] [--suites S,...] [--out DIR] [--judge rules|hf:MODEL|endpoint:URL#MODEL]
+USAGE = f"""usage: {PROG} redteam [--model M] [--suites S,...] [--out DIR] [--judge JUDGE]
                        [--portraits PATH] [--requests FILE] [--show-harmful] [model options]
-       {PROG} redteam judge --input FILE --out DIR [--judge ...]
+       {PROG} redteam judge --input FILE --out DIR [--judge JUDGE] [--labels HUMAN.jsonl] [--overwrite]
 
   (default)  run every red-team suite (or --suites), one resumable run directory each inside DIR,
              and write DIR/redteam.html, redteam.md and redteam.json
-  judge      label a JSONL of id, prompt, completion with the refusal detector
+  judge      label a JSONL of id, prompt, completion (or response, prediction): refused / partial /
+             complied / non-answer and attack success; resumable; --labels checks the judge against people
+
+  JUDGE: rules (offline, default) | harmbench | llama-guard | wildguard (local GPU; NAME:hf:PATH_OR_ID,
+         or NAME:endpoint:URL#MODEL for a vLLM server) | hf:MODEL | endpoint:URL#MODEL
 """
 
 
@@ -38,7 +37,10 @@ def run_parser() -> OneLineParser:
     parser.add_argument("--suites", help=f"comma-separated suites (default: all: {', '.join(suites())})")
     parser.add_argument("--out", type=Path, help="folder for the suites' run directories and the report")
     parser.add_argument(
-        "--judge", default="rules", help="refusal judge: rules (offline) | hf:MODEL | endpoint:URL#MODEL"
+        "--judge",
+        default="rules",
+        help="judge: rules (offline) | harmbench | llama-guard | wildguard (NAME:hf:PATH, NAME:endpoint:URL#MODEL) "
+        "| hf:MODEL | endpoint:URL#MODEL",
     )
     parser.add_argument("--portraits", help="portraits for the people suites: fairface | stablebias | a local folder")
     parser.add_argument("--requests", help="harmful requests to use instead of the bundled seeds (CSV / JSON / JSONL)")
@@ -54,11 +56,16 @@ def run_parser() -> OneLineParser:
 
 def cmd_redteam(argv: Sequence[str]) -> int:
     if argv and argv[0] == "judge":
+        from cli.redteam_judge import cmd_judge
+
         return cmd_judge(argv[1:])
     if argv and argv[0] in ("-h", "--help"):
         print(USAGE)
     args = run_parser().parse_args(argv)
     from evals.suites import get_suite
+    from redteam.judges import parse_spec, refusal_judge
+
+    parse_spec(args.judge)  # a wrong --judge is one line before any suite runs
     from redteam.report import write
     from reports.runs import load_run
 
@@ -70,10 +77,11 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         )
     out = args.out or Path(f"runs/redteam-{model_slug(args.model)}")
     runs = []
+    judge = refusal_judge(args.judge)  # made once: a classifier's weights load once for every suite
     models: dict[str, object] = {}  # one model for every suite of this invocation
     for name in chosen:
         suite = get_suite(name)
-        suite.use_judge(args.judge)  # type: ignore[attr-defined]
+        suite.use_judge(args.judge, judge)  # type: ignore[attr-defined]
         if hasattr(suite, "toxicity_spec"):
             suite.toxicity_spec = args.toxicity
         data = (
@@ -90,55 +98,11 @@ def cmd_redteam(argv: Sequence[str]) -> int:
             return code
         runs.append((load_run(out / name), suite.harmful))  # type: ignore[attr-defined]
     written = write(out, runs, args.model, show_harmful=args.show_harmful)
+    from reports.provenance import judge_line
+
+    fallbacks = sum(int((run.results.get("judge") or {}).get("fallbacks") or 0) for run, _ in runs)
+    first = runs[0][0].results.get("judge") if runs else None
+    if isinstance(first, dict):
+        echo(f"judge: {judge_line({**first, 'fallbacks': fallbacks})}")
     echo(f"wrote {', '.join(str(path) for path in written)}")
-    return 0
-
-
-def judge_parser() -> OneLineParser:
-    parser = OneLineParser(
-        prog=f"{PROG} redteam judge",
-        description="Label replies made anywhere as refused / partial / complied: a JSONL of id, prompt, completion.",
-    )
-    parser.add_argument("--input", required=True, type=Path, help="JSONL with id, prompt and completion")
-    parser.add_argument("--out", required=True, type=Path, help="folder for labels.jsonl and summary.json")
-    parser.add_argument("--judge", default="rules", help="rules (offline, default) | hf:MODEL | endpoint:URL#MODEL")
-    return parser
-
-
-def cmd_judge(argv: Sequence[str]) -> int:
-    from evals.store import json_line, make_dir
-    from redteam.judges import is_refusal, refusal_judge
-
-    args: argparse.Namespace = judge_parser().parse_args(argv)
-    judge = refusal_judge(args.judge)
-    labels = []
-    for number, row in iter_jsonl(args.input):
-        where = f"{args.input}:{number}"
-        field_id(row, "id", where)  # a string or a whole number, kept as given
-        completion = field_str(row, "completion", where)
-        prompt = field_str(row, "prompt", where, optional=True) or ""
-        verdict = judge.judge(prompt, completion)
-        labels.append(
-            {
-                "id": row["id"],
-                "label": verdict.label,
-                "rule": verdict.rule,
-                "refusal": is_refusal(verdict),
-            }
-        )
-    if not labels:
-        raise DataError(f"{args.input} holds no replies")
-    make_dir(args.out)
-    (args.out / "labels.jsonl").write_text("".join(json_line(label) for label in labels), encoding="utf-8")
-    counts = Counter(label["label"] for label in labels)
-    summary = {
-        "n": len(labels),
-        "judge": args.judge,
-        "counts": dict(counts),
-        "refusal_rate": 100.0 * sum(label["refusal"] for label in labels) / len(labels),
-        "note": "partial refusals count as refusals",
-    }
-    write_json_atomic(args.out / "summary.json", summary)
-    print(json.dumps(summary))
-    print(f"wrote {args.out / 'labels.jsonl'} and {args.out / 'summary.json'}")
     return 0

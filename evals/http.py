@@ -304,3 +304,9 @@ def chat_text(payload: dict[str, Any]) -> str:
         return redact(str(payload["choices"][0]["message"]["content"] or ""))
     except (KeyError, IndexError, TypeError):
         raise EndpointError("the reply has no choices[0].message.content") from None
+
+
+def api_key() -> str | None:
+    """The generic endpoint key (IDEFICS2_EVAL_ENDPOINT_KEY, else OPENAI_API_KEY), for callers that
+    withhold it from text they show; which host is sent a key is `key_for`'s decision, not this."""
+    return os.environ.get(GENERIC_KEY) or os.environ.get("OPENAI_API_KEY") or None

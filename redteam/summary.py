@@ -162,7 +162,8 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         "solve_rate_ci": solve_ci,
         "solve_n": solve_n,
         "group_gaps": results.get("group_gaps"),
-        "judge": judge_line(results.get("judge")),
+        "judge": results.get("judge"),  # the object of results.json: name, validation, fallbacks
+        "judge_line": judge_line(results.get("judge")),
         "image_roots": [str(path) for path in image_roots(run)],
     }
     summary["chart_alt"] = chart_alt(summary)

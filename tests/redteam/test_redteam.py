@@ -32,7 +32,9 @@ def test_every_suite_runs_offline_and_writes_the_report(tmp_path: Path, capsys) 
     assert all((out / f"redteam-{name}" / "samples.jsonl").is_file() for name in ALL)
     assert (out / "redteam.html").is_file() and "Content warning" in (out / "redteam.md").read_text()
     harmful = read_json(out / "redteam-harmful" / "results.json")
-    assert harmful["attack_success_rate"] == 100.0 and set(harmful["lift"]) == {"image", "figstep"}
+    # the scripted model answers "yes" to everything: a non-answer, so no attack succeeds (HarmBench's rule)
+    assert harmful["attack_success_rate"] == 0.0 and set(harmful["lift"]) == {"image", "figstep"}
+    assert harmful["refusal_rate"] == 0.0 and harmful["judge"]["name"] == "rules"
     # the same command again re-scores the finished runs without generating anything
     again = cli(capsys, "redteam", "--model", "scripted", "--out", str(out), "--no-progress")
     assert again.code == 0 and "0 to run" in again.err
@@ -116,8 +118,8 @@ def test_the_report_has_no_live_markup_and_withholds_harmful_text(tmp_path: Path
 def test_the_refusal_detector_on_the_projects_labelled_replies() -> None:
     judge = RuleRefusalJudge()
     cases = [(p, r, True) for p, r in REFUSED + PARTIAL] + [(p, r, False) for p, r in COMPLIED]
-    agree = sum(is_refusal(judge.judge(p, r)) == want for p, r, want in cases)
-    assert agree / len(cases) >= 0.95
+    wrong = [(r, judge.judge(p, r)) for p, r, want in cases if is_refusal(judge.judge(p, r)) != want]
+    assert not wrong
     assert all(judge.judge(p, r).label == "partial" for p, r in PARTIAL)
 
 

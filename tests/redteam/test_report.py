@@ -66,7 +66,8 @@ def test_the_pages_name_the_data_open_with_a_summary_and_show_charts_and_attack_
     page, text = (audited / "redteam.html").read_text(), (audited / "redteam.md").read_text()
     for content in (page, text):
         assert "scripted:" in content and "local data, not FairFace" in content and "n = 8 portraits" in content
-        assert "bundled seed requests" in content and "rules (not validated)" in content
+        # the rules judge carries its measured agreement with human labels (redteam/data/judge_validation.json)
+        assert "bundled seed requests" in content and "rules (validated: " in content
         assert "None" not in content and not collapsed_intervals(content)
     assert page.index("Summary") < page.index("data:image/png") < page.index("least safe samples")
     assert (
