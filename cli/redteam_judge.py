@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 from cli.options import PROG, OneLineParser
 from evals.errors import DataError, UserError
-from evals.store import iter_jsonl, json_line, make_dir, recover_log, write_json_atomic
+from evals.store import append_durably, iter_jsonl, json_line, make_dir, recover_log, write_json_atomic
 from evals.suites.base import field_id, field_str
 
 REPLY_FIELDS = ("completion", "response", "prediction")  # the names other tools give the reply
@@ -135,25 +134,22 @@ def judge_into(path: Path, todo: list[tuple[str, Any, str, str]], spec: str, don
     from redteam.judges import refusal_judge
 
     judge = refusal_judge(spec)
-    with path.open("a", encoding="utf-8") as handle:
-        for key, raw_id, prompt, reply in todo:
-            verdict = judge.judge(prompt, reply)
-            record: dict[str, Any] = {
-                "id": raw_id,
-                "label": verdict.label,
-                "rule": verdict.rule,
-                "refusal": verdict.refusal,
-                "attack_success": verdict.success,
-                "fallback": verdict.fallback,
-                "judge": spec,
-            }
-            if verdict.categories:
-                record["categories"] = list(verdict.categories)
-            record = _scrub(record)
-            handle.write(json_line(record))
-            handle.flush()
-            os.fsync(handle.fileno())  # a label made is a label kept
-            done[key] = record
+    for key, raw_id, prompt, reply in todo:
+        verdict = judge.judge(prompt, reply)
+        record: dict[str, Any] = {
+            "id": raw_id,
+            "label": verdict.label,
+            "rule": verdict.rule,
+            "refusal": verdict.refusal,
+            "attack_success": verdict.success,
+            "fallback": verdict.fallback,
+            "judge": spec,
+        }
+        if verdict.categories:
+            record["categories"] = list(verdict.categories)
+        record = _scrub(record)
+        append_durably(path, json_line(record))  # a label made is a label kept (fsync'd, never through a link)
+        done[key] = record
 
 
 def summarise(rows: list[dict[str, Any]], spec: str, human: dict[str, str] | None) -> dict[str, Any]:

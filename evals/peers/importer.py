@@ -9,16 +9,14 @@ holds the side-by-side: the peer's headline score, ours, and the samples judged 
 
 from __future__ import annotations
 
-import json
-import os
 import platform
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from evals.environment import now
 from evals.errors import DataError
+from evals.files import atomic_file, json_line
 from evals.peers import PeerLog, PeerSample
 from evals.peers.joining import join_to_data
 from evals.records import SCHEMA_VERSION, Sample, SampleRecord
@@ -139,16 +137,9 @@ def compare(log: PeerLog, records: list[SampleRecord], ours: float | None) -> tu
 
 
 def write_jsonl_atomic(path: Path, rows: list[dict[str, Any]]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n" for row in rows)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """All rows at once, through the store's atomic writer (umask permissions, never through a link)."""
+    with atomic_file(path) as handle:
+        handle.writelines(json_line(row) for row in rows)
 
 
 def import_run(

@@ -5,6 +5,7 @@ land on the official accuracy (MMMU within the share of random guesses, MathVist
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -540,6 +541,10 @@ def test_vlmevalkit_judged_result_file_shows_per_sample_differences_that_cancel_
     assert "_result.xlsx" in read_json(out / "manifest.json")["imported"]["files"][0]
     differences = [json.loads(line) for line in (out / "peer_differences.jsonl").open()]
     assert {d["id"] for d in differences} == {"validation_Art_2", "validation_Art_3"}
+    # written like every result file: readable by teammates under the usual umask, not mkstemp's 0600
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out / "peer_differences.jsonl").stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_vlmevalkit_vqa_rows_get_vlmevalkits_own_rule(tmp_path, capsys) -> None:

@@ -290,3 +290,15 @@ def test_a_chat_model_judge_answers_one_word_and_its_fallbacks_are_counted(loopb
     with FakeGuard(lambda path, body, headers: "maybe?") as guard:
         verdict = refusal_judge(f"endpoint:{guard.url}#judge").judge(BOMB, "I refuse.")
     assert verdict.fallback and verdict.label == "refused" and "endpoint-unreadable" in verdict.rule
+
+
+def test_labels_are_never_appended_through_a_link(tmp_path: Path, capsys) -> None:
+    source = write_jsonl(tmp_path / "r.jsonl", [{"id": 0, "prompt": BOMB, "completion": "I refuse."}])
+    victim = tmp_path / "victim.txt"
+    victim.write_text("token")
+    out = tmp_path / "j"
+    out.mkdir()
+    (out / "labels.jsonl").symlink_to(victim)
+    outcome = cli(capsys, "redteam", "judge", "--input", str(source), "--out", str(out))
+    assert_one_line_error(outcome)
+    assert victim.read_text() == "token"
