@@ -122,9 +122,11 @@ def breakdown_chart(run: Run) -> str | None:
     zoomed to the data, each bar with its value and 95% interval."""
     for key, groups in run.results.get("breakdowns", {}).items():
         if 1 < len(groups) <= GROUPS_CHARTED:
-            plt = pyplot()
-            names = list(groups)
             found = {g.name: g.score for g in scores(run) if g.key == key}  # with intervals for older files too
+            names = [n for n in groups if not math.isnan(found[n].estimate)]  # a group with no score has no bar
+            if len(names) < 2:
+                continue
+            plt = pyplot()
             intervals = [found[n] for n in names]
             values = [i.estimate for i in intervals]
             lows = [i.estimate if math.isnan(i.low) else i.low for i in intervals]  # NaN: a file without ci
