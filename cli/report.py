@@ -46,7 +46,8 @@ def report_parser() -> OneLineParser:
     )
     parser.add_argument(
         "--source-url",
-        help="model-index: where the run or its report is published (the card links to it; none is invented)",
+        help="model-index: the http(s) address where the run or its report is published (the card links to it; "
+        "none is invented)",
     )
     parser.add_argument(
         "--allow-images-outside-data",
@@ -118,25 +119,36 @@ def cmd_report(argv: Sequence[str]) -> int:
     out = args.out or Path(FORMATS[fmt])
     if args.source_url and fmt != "model-index":
         raise UserError(f"--source-url is for --format model-index (this report is {fmt}); drop it or add the format")
+    if args.source_url:
+        check_source_url(args.source_url)
     runs = [run for path in args.runs for run in load_runs(path)]
-    text = render(fmt, runs, args.source_url)
+    text, written = render(fmt, runs, args.source_url)
     write_text_atomic(out, text)
-    echo(f"wrote {out} ({len(runs)} run{'s' if len(runs) != 1 else ''})")
+    echo(f"wrote {out} ({written} run{'s' if written != 1 else ''})")  # the runs in it, not those left out
     if fmt == "model-index" and not args.source_url:
         echo("model-index has no source: pass --source-url URL (where the run is published)", file=sys.stderr)
     return 0
 
 
-def render(fmt: str, runs: list[Run], source_url: str | None) -> str:
-    """The report of `runs` in `fmt` (one of FORMATS)."""
+def check_source_url(url: str) -> None:
+    """The card links to `--source-url`: only a web address, so a card never carries a javascript: or file: link."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
+        raise UserError(f"--source-url {url[:80]!r} is not an http(s) address; pass where the run is published")
+
+
+def render(fmt: str, runs: list[Run], source_url: str | None) -> tuple[str, int]:
+    """The report of `runs` in `fmt` (one of FORMATS), and how many runs it holds."""
     if fmt == "html":
         from reports.render import render_html
 
-        return render_html(runs)
+        return render_html(runs), len(runs)
     if fmt == "md":
         from reports.render import render_markdown
 
-        return render_markdown(runs)
+        return render_markdown(runs), len(runs)
     from reports import export
     from reports.audits import split_runs
 
@@ -146,10 +158,14 @@ def render(fmt: str, runs: list[Run], source_url: str | None) -> str:
     if not runs:
         raise UserError("no benchmark runs to export (bias and red-team runs have their own reports)")
     if fmt == "csv":
-        return export.to_csv(runs)
+        return export.to_csv(runs), len(runs)
     if fmt == "json":
-        return export.to_json(runs)
-    return export.to_model_index(runs, source_url)
+        return export.to_json(runs), len(runs)
+    scored = [run for run in runs if run.results.get("score") is not None]
+    if scored and len(scored) < len(runs):  # none scored: to_model_index says so in one line
+        hidden = len(runs) - len(scored)
+        echo(f"{hidden} run(s) of hidden splits left out: the score comes from the benchmark's server", file=sys.stderr)
+    return export.to_model_index(runs, source_url), len(scored)
 
 
 def cmd_gate(argv: Sequence[str]) -> int:

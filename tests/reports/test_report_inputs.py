@@ -18,3 +18,23 @@ def test_a_breakdown_group_without_a_score_is_left_off_the_chart_not_a_crash(tmp
     said = cli(capsys, "report", str(run), "--out", str(page))
     assert said.code == 0, said
     assert "data:image/png;base64," in page.read_text()  # the other two groups are still charted
+
+
+def test_exports_count_the_runs_they_hold_not_those_left_out(tmp_path: Path, capsys) -> None:
+    run = scored(tmp_path, capsys, "run", category_rows())
+    hidden = scored(tmp_path, capsys, "hidden", category_rows(4))
+    results = json.loads((hidden / "results.json").read_text())
+    results.update(score=None, ci=None, breakdowns={}, submission="submission.json")  # as a hidden split's
+    (hidden / "results.json").write_text(json.dumps(results))
+    said = cli(capsys, "report", str(run), str(hidden), "--out", str(tmp_path / "card.yaml"))
+    assert said.code == 0 and "(1 run)" in said.out and "1 run(s) of hidden splits left out" in said.err
+    assert cli(capsys, "report", str(hidden), "--out", str(tmp_path / "none.yaml")).code == 2
+    assert not (tmp_path / "none.yaml").exists()
+
+
+def test_source_url_must_be_a_web_address(tmp_path: Path, capsys) -> None:
+    run = str(scored(tmp_path, capsys, "run", category_rows()))
+    for url in ("javascript:alert(1)", "file:///etc/passwd", "https://", "notaurl", "https://x y"):
+        said = cli(capsys, "report", run, "--out", str(tmp_path / "card.yaml"), "--source-url", url)
+        assert said.code == 2 and "not an http(s) address" in said.err, (url, said)
+    assert not (tmp_path / "card.yaml").exists()
