@@ -127,9 +127,11 @@ def parse_spec(spec: str) -> tuple[str, ...]:
         )
     if spec.startswith("hf:") and spec[3:]:
         return ("hf", spec[3:])
-    if spec.startswith("endpoint:") and "#" in spec:
+    if spec.startswith("endpoint:"):
         url, _, model = spec[len("endpoint:") :].partition("#")
-        return ("endpoint", url, model)
+        if url.startswith(("http://", "https://")) and model:  # an empty model would be sent as "" to the server
+            return ("endpoint", url, model)
+        raise UserError(f"judge '{spec}': use endpoint:http://HOST:PORT/v1#MODEL (the server's URL and model name)")
     raise UserError(f"unknown judge '{spec}'; use {SPECS}")
 
 

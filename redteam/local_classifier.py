@@ -17,6 +17,8 @@ def check_reachable(model_id: str) -> None:
     """A local folder, or a hub id that is reachable or cached; otherwise one line saying so."""
     if Path(model_id).expanduser().exists():
         return
+    if model_id.startswith((".", "/", "~")):  # a path, not a hub id: transformers would call it a bad repo id
+        raise UserError(f"judge model folder {model_id} does not exist; pass a folder with safetensors weights")
     from model import check_hub_model
 
     try:
