@@ -40,6 +40,7 @@ STRIPPING_SUITES = ("docvqa", "textvqa", "vqav2", "mathvista")
 # how the official MathVista code and VLMEvalKit write a failed GPT extraction
 FAILED_EXTRACTIONS = ("", "failed to obtain answer via api.")
 HEADLINE_TOLERANCE = 0.5  # points between a results file's headline and the mean of its own samples
+MAX_DOC_ID = 10**12  # far above any split; a larger doc_id is damage, not a row
 _SAMPLES = re.compile(r"(?:^|_)samples_(?P<task>.+)\.jsonl$")
 
 
@@ -132,8 +133,13 @@ def read_lmms_eval(path: Path, suite: str) -> PeerLog:
         if doc is not None and not isinstance(doc, dict):
             raise DataError(f"{where}: 'doc' is not an object; is this an lmms-eval --log_samples file?")
         doc_id = line.get("doc_id")
-        if doc is None and (isinstance(doc_id, bool) or not isinstance(doc_id, int) or doc_id < 0):
+        if doc is None and doc_id is None:
             raise DataError(f"{where}: neither 'doc' nor a 'doc_id'; is this an lmms-eval --log_samples file?")
+        if doc is None and (isinstance(doc_id, bool) or not isinstance(doc_id, int) or not 0 <= doc_id < MAX_DOC_ID):
+            shown = repr(doc_id)[:40]  # an integer of 400 digits is not worth a screen
+            raise DataError(
+                f"{where}: 'doc_id' is {shown}, not a row position (a whole number from 0); is the log damaged?"
+            )
         record = {} if doc is None else {k: v for k, v in doc.items() if "image" not in k or k == "image_id"}
         ids = logged_ids(line)
         if doc is not None:

@@ -1,0 +1,25 @@
+"""lmms-eval 0.4+ lines whose `doc_id` is not a row position (QA pass): one line that names it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.evals.test_import import LMMS_073, STANDIN
+from tests.hostile import assert_one_line_error, cli
+
+
+@pytest.mark.parametrize("doc_id", ["3", -1, 3.0, True, 10**400], ids=["string", "negative", "float", "bool", "huge"])
+def test_a_doc_id_that_is_no_row_position_is_named(tmp_path: Path, capsys, doc_id: object) -> None:
+    real = next(LMMS_073.glob("*_samples_docvqa_val.jsonl"))
+    lines = [json.loads(line) for line in real.read_text().splitlines()]
+    lines[0]["doc_id"] = doc_id
+    log = tmp_path / real.name
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    said = cli(capsys, "import", "--from", "lmms-eval", str(log), "--suite", "docvqa", "--out", str(tmp_path / "r"),
+               "--data", str(STANDIN / "DocVQA"))  # fmt: skip
+    line = assert_one_line_error(said, f"{log}:1", "'doc_id' is", "not a row position")
+    assert len(line) < 400  # a 400-digit id is cut, not printed whole
+    assert not (tmp_path / "r").exists()
