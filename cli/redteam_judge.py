@@ -55,8 +55,12 @@ def read_replies(path: Path) -> list[tuple[str, Any, str, str]]:
         if key in seen:
             raise DataError(f"{where}: id '{key}' already appears on line {seen[key]}; ids must be unique")
         seen[key] = number
-        name = next((field for field in REPLY_FIELDS if field in row), "completion")
-        reply = field_str(row, name, where) or ""
+        given = [field for field in REPLY_FIELDS if field in row]
+        if not given:
+            raise DataError(f"{where}: no reply: give it as 'completion' (or 'response', 'prediction')")
+        if len(given) > 1:  # two replies: judging either one silently could score the wrong text
+            raise DataError(f"{where}: holds both '{given[0]}' and '{given[1]}'; keep the one reply to judge")
+        reply = field_str(row, given[0], where) or ""
         prompt = field_str(row, "prompt", where, optional=True) or ""
         rows.append((key, row["id"], prompt, reply))
     if not rows:

@@ -26,3 +26,17 @@ def test_a_judge_that_cannot_work_is_one_line(tmp_path: Path, capsys, spec: str,
     said = cli(capsys, "redteam", "judge", "--input", str(replies), "--out", str(tmp_path / "out"), "--judge", spec)
     assert_one_line_error(said, *words)
     assert not (tmp_path / "out" / "labels.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ({"id": "a", "prompt": "p"}, ["no reply", "'completion'"]),
+        ({"id": "a", "prompt": "p", "response": "Sure: step 1", "completion": "No."}, ["both", "'completion'"]),
+    ],
+)
+def test_a_line_with_no_reply_or_two_replies_is_one_line(tmp_path: Path, capsys, line: dict, words: list) -> None:
+    replies = tmp_path / "replies.jsonl"
+    replies.write_text(json.dumps(line) + "\n")
+    said = cli(capsys, "redteam", "judge", "--input", str(replies), "--out", str(tmp_path / "out"))
+    assert_one_line_error(said, f"{replies}:1", *words)
