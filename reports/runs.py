@@ -90,15 +90,31 @@ def results_problem(results: Any) -> str | None:
     for name in ("suite", "split"):
         if not isinstance(results.get(name), str):
             return f"'{name}' is missing or not a string"
-    if not _finite_or_none(results.get("score")):
-        return f"'score' is {results.get('score')!r}, not a finite number"
+    problem = _cell_problem(results)
+    if problem:
+        return problem
     breakdowns = results.get("breakdowns", {})
     if not isinstance(breakdowns, dict):
         return "'breakdowns' is not an object"
     for key, groups in breakdowns.items():
         cells = groups.values() if isinstance(groups, dict) else [None]
-        if not all(isinstance(c, dict) and _finite_or_none(c.get("score")) for c in cells):
+        if not all(isinstance(c, dict) and _cell_problem(c) is None for c in cells):
             return f"breakdown '{str(key)[:40]}' is not groups of scores"
+    return None
+
+
+def _cell_problem(cell: dict[str, Any]) -> str | None:
+    """A score, its interval and n as results.json writes them (percent); exports copy them onto model cards."""
+    score, ci, n = cell.get("score"), cell.get("ci"), cell.get("n")
+    if not _finite_or_none(score) or (score is not None and not 0 <= score <= 100):
+        return f"'score' is {str(score)[:40]}, not a finite percentage (0-100)"
+    if ci is not None and not (
+        isinstance(ci, list) and len(ci) == 2 and all(_finite_or_none(v) and v is not None for v in ci)
+        and 0 <= ci[0] <= ci[1] <= 100
+    ):  # fmt: skip
+        return f"'ci' is {str(ci)[:40]}, not an interval [low, high] in percent"
+    if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 0):
+        return f"'n' is {str(n)[:40]}, not a count"
     return None
 
 

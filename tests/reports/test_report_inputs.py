@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.hostile import cli
+import pytest
+
+from tests.hostile import assert_one_line_error, cli
 from tests.reports.test_compare import category_rows, scored
 
 
@@ -38,3 +40,30 @@ def test_source_url_must_be_a_web_address(tmp_path: Path, capsys) -> None:
         said = cli(capsys, "report", run, "--out", str(tmp_path / "card.yaml"), "--source-url", url)
         assert said.code == 2 and "not an http(s) address" in said.err, (url, said)
     assert not (tmp_path / "card.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("score", 1e308, "not a finite percentage"),
+        ("score", -1, "not a finite percentage"),
+        ("ci", [120, -3], "not an interval"),
+        ("ci", ["a", "b"], "not an interval"),
+        ("n", -5, "not a count"),
+    ],
+)
+def test_a_results_file_with_numbers_no_run_writes_is_damaged_not_exported(
+    tmp_path: Path, capsys, field: str, value: object, words: str
+) -> None:
+    run = scored(tmp_path, capsys, "run", category_rows())
+    results = json.loads((run / "results.json").read_text())
+    results[field] = value
+    (run / "results.json").write_text(json.dumps(results))
+    for fmt in ("model-index", "csv", "html"):
+        said = cli(capsys, "report", str(run), "--format", fmt, "--out", str(tmp_path / f"out.{fmt}"))
+        assert_one_line_error(said, "is damaged", words)
+        assert not (tmp_path / f"out.{fmt}").exists()
+    results[field] = None if field != "n" else 3
+    results["breakdowns"]["answer_type"]["color"][field] = value  # the same inside a breakdown group
+    (run / "results.json").write_text(json.dumps(results))
+    assert_one_line_error(cli(capsys, "report", str(run), "--out", str(tmp_path / "g.csv")), "answer_type")
