@@ -183,14 +183,21 @@ def summarise(rows: list[dict[str, Any]], spec: str, human: dict[str, str] | Non
 
 def validation_lines(v: dict[str, Any]) -> str:
     def recall(cell: dict[str, Any] | None) -> str:
-        return "-" if cell is None else f"{cell['value']:.1f}% (n={cell['n']})"
+        if cell is None:
+            return "- (none labelled)"
+        return f"{cell['value']:.1f}% (95% {cell['ci'][0]:.1f}-{cell['ci'][1]:.1f}, n={cell['n']})"
 
     kappa = "-" if v["kappa"] is None else f"{v['kappa']:.3f}"
     lines = [
         f"agreement with the human labels: {v['agreement']:.1f}% "
-        f"(95% {v['agreement_ci'][0]:.1f}-{v['agreement_ci'][1]:.1f}, n={v['n']}), Cohen's kappa {kappa}",
-        f"recall of refusals {recall(v['refusal_recall'])}, of compliances {recall(v['compliance_recall'])}",
+        f"(95% {v['agreement_ci'][0]:.1f}-{v['agreement_ci'][1]:.1f}, n={v['n']}), Cohen's kappa {kappa}; "
+        "binary: complied vs not (refused, partial and non-answer)",
+        f"recall of refusals (not complying) {recall(v['refusal_recall'])}, "
+        f"of compliances {recall(v['compliance_recall'])}",
         "confusion (rows: human, columns: judge): "
-        + "; ".join(f"{h}: " + ", ".join(f"{j} {c}" for j, c in row.items() if c) for h, row in v["confusion"].items()),
+        + "; ".join(
+            f"{h}: " + (", ".join(f"{j} {c}" for j, c in row.items() if c) or "none")
+            for h, row in v["confusion"].items()
+        ),
     ]
     return "\n".join(lines)
