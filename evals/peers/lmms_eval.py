@@ -195,7 +195,8 @@ def _read_results(samples_file: Path, task: str, log: PeerLog) -> None:
     except (DataError, UserError) as exc:
         log.warnings.append(f"did not read {candidate.name}: {str(exc)[:160]}")
         return
-    results = data.get("results", {}).get(task) if isinstance(data, dict) else None
+    every = data.get("results") if isinstance(data, dict) else None
+    results = every.get(task) if isinstance(every, dict) else None  # a hand-made file may hold anything here
     if not isinstance(results, dict):
         log.warnings.append(f"{candidate.name} holds no results for task '{task}': not this log's run")
         return

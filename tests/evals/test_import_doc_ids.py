@@ -23,3 +23,18 @@ def test_a_doc_id_that_is_no_row_position_is_named(tmp_path: Path, capsys, doc_i
     line = assert_one_line_error(said, f"{log}:1", "'doc_id' is", "not a row position")
     assert len(line) < 400  # a 400-digit id is cut, not printed whole
     assert not (tmp_path / "r").exists()
+
+
+def test_a_results_file_whose_results_are_not_an_object_is_a_warning_not_a_crash(tmp_path: Path, capsys) -> None:
+    import shutil
+
+    real = next(LMMS_073.glob("*_samples_docvqa_val.jsonl"))
+    prefix = real.name.split("samples_")[0]
+    shutil.copy(real, tmp_path / real.name)
+    results = json.loads((LMMS_073 / f"{prefix}results.json").read_text())
+    results["results"] = [1]
+    (tmp_path / f"{prefix}results.json").write_text(json.dumps(results))
+    said = cli(capsys, "import", "--from", "lmms-eval", str(tmp_path / real.name), "--suite", "docvqa", "--out",
+               str(tmp_path / "r"), "--data", str(STANDIN / "DocVQA"))  # fmt: skip
+    assert said.code == 0, said
+    assert "holds no results for task 'docvqa_val'" in said.out + said.err
