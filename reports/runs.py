@@ -156,7 +156,10 @@ def load_runs(path: str | Path) -> list[Run]:
     if path.is_dir() and not (path / RESULTS).exists():
         runs = [load_run(child) for child in sorted(path.iterdir()) if (child / RESULTS).is_file()]
         if not runs:
-            raise UserError(f"{path} holds no runs (no {RESULTS} in it or its subfolders)")
+            raise UserError(
+                f"{path} holds no runs (no {RESULTS} in it or in its immediate subfolders; deeper ones are not "
+                "searched): pass the run folders, or the folder that holds them"
+            )
         return runs
     if not path.exists():
         raise UserError(f"no run at {path}")

@@ -67,3 +67,11 @@ def test_a_results_file_with_numbers_no_run_writes_is_damaged_not_exported(
     results["breakdowns"]["answer_type"]["color"][field] = value  # the same inside a breakdown group
     (run / "results.json").write_text(json.dumps(results))
     assert_one_line_error(cli(capsys, "report", str(run), "--out", str(tmp_path / "g.csv")), "answer_type")
+
+
+def test_a_folder_whose_runs_are_deeper_says_only_immediate_subfolders_are_searched(tmp_path: Path, capsys) -> None:
+    (tmp_path / "all" / "group").mkdir(parents=True)
+    scored(tmp_path / "all" / "group", capsys, "run", category_rows())
+    said = cli(capsys, "report", str(tmp_path / "all"), "--out", str(tmp_path / "r.csv"))
+    assert_one_line_error(said, "immediate subfolders", "deeper ones are not searched")
+    assert cli(capsys, "report", str(tmp_path / "all" / "group"), "--out", str(tmp_path / "r.csv")).code == 0
