@@ -3,6 +3,7 @@ and `redteam judge`, the refusal detector on replies made anywhere."""
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from cli.running import execute_run
 from evals.config import model_slug
 from evals.errors import UserError
 from evals.terminal import echo
+
+LOCAL_SUFFIXES = (".csv", ".json", ".jsonl", ".parquet", ".tsv")  # a name ending so is a file, not a hub id
 
 USAGE = f"""usage: {PROG} redteam [--model M] [--suites S,...] [--out DIR] [--judge JUDGE]
                        [--portraits PATH] [--requests FILE] [--show-harmful] [model options]
@@ -54,6 +57,21 @@ def run_parser() -> OneLineParser:
     return parser
 
 
+def check_local_inputs(args: argparse.Namespace, chosen: list[str]) -> None:
+    """A --portraits or --requests path that is not there is one line before any suite runs, not after
+    the suites before the one that reads it have run (hours with a large model)."""
+    from evals.suites import get_suite
+
+    wanted = {
+        "--portraits": args.portraits if any(get_suite(n).people for n in chosen) else None,  # type: ignore[attr-defined]
+        "--requests": args.requests if {"redteam-harmful", "redteam-jailbreak"} & set(chosen) else None,
+    }
+    for flag, value in wanted.items():
+        local = value and (value.startswith((".", "/", "~")) or Path(value).suffix.lower() in LOCAL_SUFFIXES)
+        if local and not Path(value).expanduser().exists():
+            raise UserError(f"{flag} {value}: no such file or folder; pass a local path that exists or a hub id")
+
+
 def cmd_redteam(argv: Sequence[str]) -> int:
     if argv and argv[0] == "judge":
         from cli.redteam_judge import cmd_judge
@@ -75,6 +93,7 @@ def cmd_redteam(argv: Sequence[str]) -> int:
         raise UserError(
             f"unknown red-team suite(s) {', '.join(unknown) or '(none)'}; choose from: {', '.join(suites())}"
         )
+    check_local_inputs(args, chosen)
     out = args.out or Path(f"runs/redteam-{model_slug(args.model)}")
     runs = []
     judge = refusal_judge(args.judge)  # made once: a classifier's weights load once for every suite

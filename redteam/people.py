@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
+from evals.errors import UserError
 from evals.records import Sample
 from redteam import images
 
@@ -30,6 +32,13 @@ def portraits(data: str | None, folder: Path, limit: int | None = None) -> Itera
     from bias.probes import BiasProbe
 
     probe = BiasProbe(data, ["resume"])
+    try:
+        yield from _from_probe(probe, limit)
+    except UserError as exc:  # the bias loader names its own option; here the portraits come from --portraits
+        raise UserError(str(exc).replace("--dataset PATH", "--portraits PATH")) from None
+
+
+def _from_probe(probe: Any, limit: int | None) -> Iterator[Portrait]:
     for sample in islice(probe.load(probe.default_split, limit), limit):
         attributes = {k: str(v) for k, v in sample.meta.items() if k in ("gender", "race", "age")}
         image = sample.images[0] if sample.images else None
