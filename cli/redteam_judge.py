@@ -10,6 +10,7 @@ compliances, and the confusion matrix go to DIR/summary.json and the terminal.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
@@ -90,6 +91,16 @@ def _logged(row: dict[str, Any], where: str) -> dict[str, Any]:
     return row
 
 
+def input_digest(prompt: str, reply: str) -> str:
+    """What a label was made from: a resumed run must not keep the label of a reply that has since changed."""
+    return hashlib.sha256(json.dumps([prompt, reply]).encode()).hexdigest()[:16]
+
+
+def _stale(row: dict[str, Any], prompt: str, reply: str) -> bool:
+    made_from = row.get("input_sha256")  # absent in labels written before it was recorded: kept as they are
+    return made_from is not None and made_from != input_digest(prompt, reply)
+
+
 def _scrub(record: dict[str, Any]) -> dict[str, Any]:
     """An endpoint that echoes the API key never gets it into a file."""
     from evals.http import api_key
@@ -120,6 +131,12 @@ def cmd_judge(argv: Sequence[str]) -> int:
             f"{labels_path} holds labels made with judge {', '.join(sorted(other))}, not {args.judge}; "
             "add --overwrite to judge everything again, or use another --out"
         )
+    changed = [key for key, _, prompt, reply in replies if key in done and _stale(done[key], prompt, reply)]
+    if changed:
+        raise UserError(
+            f"{labels_path} labels {len(changed)} id(s) whose prompt or reply has changed since (first: "
+            f"{changed[0][:40]!r}); add --overwrite to judge everything again, or use another --out"
+        )
     todo = [row for row in replies if row[0] not in done]
     print(f"{len(replies) - len(todo)} of {len(replies)} replies already judged; {len(todo)} to judge")
     if todo:
@@ -148,6 +165,7 @@ def judge_into(path: Path, todo: list[tuple[str, Any, str, str]], spec: str, don
             "attack_success": verdict.success,
             "fallback": verdict.fallback,
             "judge": spec,
+            "input_sha256": input_digest(prompt, reply),
         }
         if verdict.categories:
             record["categories"] = list(verdict.categories)
