@@ -239,7 +239,14 @@ class MMMU(Suite):
             index2ans = index_to_answer(parse_options(record.get("options")))
         if question_type == "multiple-choice" and not index2ans:
             raise DataError(f"{where}: a multiple-choice record needs 'index2ans'")
-        return {"question_type": question_type, "answer": parse_answer(record["answer"]), "index2ans": index2ans}
+        answer = parse_answer(record["answer"])
+        if question_type == "multiple-choice" and isinstance(answer, str) and answer not in index2ans:
+            # no reply could ever match it: scoring it would count a wrong gold as the model's error
+            raise DataError(
+                f"{where}: gold answer {answer[:20]!r} is none of the options {', '.join(index2ans)[:80]}; "
+                "is the answer column the option letter?"
+            )
+        return {"question_type": question_type, "answer": answer, "index2ans": index2ans}
 
     def meta_from_record(self, record: dict[str, Any]) -> dict[str, Any]:
         subject = str(record.get("subject") or subject_of(str(record.get("id", ""))))

@@ -108,3 +108,16 @@ def test_score_command_on_official_fields(tmp_path: Path) -> None:
     results = read_json(tmp_path / "s" / "results.json")
     assert results["score"] == 100.0
     assert results["breakdowns"]["subject"] == {"Math": {"score": 100.0, "ci": [34.238, 100.0], "n": 2}}
+
+
+def test_a_multiple_choice_gold_that_is_none_of_the_options_is_refused_not_scored_zero(tmp_path, capsys) -> None:
+    """QA pass: a VLMEvalKit file with answer 'Z' beside options A and B imported with score 0 and no error."""
+    from tests.hostile import assert_one_line_error, cli
+
+    table = tmp_path / "M_MMMU_DEV_VAL.tsv"
+    table.write_text(
+        "index\tid\tquestion\tA\tB\tanswer\tcategory\tsplit\tprediction\n"
+        "0\tvalidation_Art_1\tq\tred\tblue\tZ\tx\tvalidation\t(A)\n"
+    )
+    said = cli(capsys, "import", "--from", "vlmevalkit", str(table), "--suite", "mmmu", "--out", str(tmp_path / "r"))
+    assert_one_line_error(said, "gold answer 'Z' is none of the options A, B")
