@@ -184,8 +184,19 @@ def cmd_gate(argv: Sequence[str]) -> int:
         compare(before, after, args.max_drop, args.max_drop_breakdown, args.min_group_size) for before, after in pairs
     ]
     echo(table(verdicts))
+    if args.max_drop_breakdown is not None:
+        unchecked = [v.suite for v in verdicts if not v.groups]
+        if unchecked:  # asked for, but nothing was held to it: say so rather than pass in silence
+            echo(
+                f"{PROG} gate: no breakdown group of {', '.join(unchecked)} has --min-group-size "
+                f"{args.min_group_size} samples: --max-drop-breakdown checked none there",
+                file=sys.stderr,
+            )
     if args.junit:
-        write_junit(args.junit, verdicts)
+        try:
+            write_junit(args.junit, verdicts)
+        except UserError as exc:  # the writer's advice names --out; here the file is --junit's
+            raise UserError(str(exc).replace("pass another --out", "pass another --junit")) from None
     failed = [c.name for v in verdicts for c in v.failures]
     if failed:
         echo(f"{PROG} gate: FAILED on {', '.join(failed)}", file=sys.stderr)

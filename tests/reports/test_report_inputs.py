@@ -75,3 +75,15 @@ def test_a_folder_whose_runs_are_deeper_says_only_immediate_subfolders_are_searc
     said = cli(capsys, "report", str(tmp_path / "all"), "--out", str(tmp_path / "r.csv"))
     assert_one_line_error(said, "immediate subfolders", "deeper ones are not searched")
     assert cli(capsys, "report", str(tmp_path / "all" / "group"), "--out", str(tmp_path / "r.csv")).code == 0
+
+
+def test_gate_says_when_no_group_is_big_enough_to_check_and_names_junit_in_its_write_error(
+    tmp_path: Path, capsys
+) -> None:
+    base = str(scored(tmp_path, capsys, "base", category_rows()))
+    said = cli(capsys, "gate", "--baseline", base, "--candidate", base, "--max-drop-breakdown", "1",
+               "--min-group-size", "1000")  # fmt: skip
+    assert said.code == 0 and "checked none" in said.err and "easyvqa/test" in said.err
+    said = cli(capsys, "gate", "--baseline", base, "--candidate", base, "--junit", str(tmp_path))
+    line = assert_one_line_error(said, "--junit")
+    assert "--out" not in line
