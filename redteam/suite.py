@@ -99,6 +99,9 @@ class RedteamSuite(Suite):
                 for mode, cell in modes.items()
                 if mode != self.baseline_mode
             }
+            results["lift_ci"] = {
+                mode: lift_interval(modes[mode], modes[self.baseline_mode]) for mode in results["lift"]
+            }
         if self.people:
             results["group_gaps"] = {
                 key: largest_gap(records, key) for key in ("gender", "race") if any(key in r.meta for r in records)
@@ -137,6 +140,17 @@ def rates(records: Sequence[SampleRecord]) -> dict[str, Any]:
         out[name] = interval.estimate if interval else None
         out[f"{name}_ci"] = [interval.low, interval.high] if interval else None
     return out
+
+
+def lift_interval(mode: dict[str, Any], base: dict[str, Any] | None) -> list[float] | None:
+    """Newcombe's 95% interval (points) of an attack mode's success rate minus the plain request's: the
+    lift is a difference of two independent rates, read like every other rate (never without its interval)."""
+    if not base or mode.get("attack_success_rate") is None or base.get("attack_success_rate") is None:
+        return None
+    first = round(mode["attack_success_rate"] * mode["n_judged"] / 100)
+    second = round(base["attack_success_rate"] * base["n_judged"] / 100)
+    interval = unpaired_difference(first, mode["n_judged"], second, base["n_judged"]).scaled(100.0)
+    return [interval.low, interval.high]
 
 
 def safety(records: Sequence[SampleRecord]) -> dict[str, Any]:

@@ -136,7 +136,7 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         base = BASELINES.get(run.suite, "the plain request")
         notes.append(
             f"lift of attack success over the plain request ({base}): "
-            + ", ".join(f"{mode} {value:+.1f} points" for mode, value in lift.items())
+            + ", ".join(f"{mode} {value:+.1f} points{_lift_ci(results, mode)}" for mode, value in lift.items())
         )
     for key, gap in (results.get("group_gaps") or {}).items():
         if gap:
@@ -210,3 +210,8 @@ def suite_chart(summary: dict[str, Any]) -> bytes | None:
             )
         panels.append(Panel(f"{summary['rate_name']} by {key}", rows))
     return interval_chart(panels, "percent of judged replies", summary["suite"])
+
+
+def _lift_ci(results: dict[str, Any], mode: str) -> str:
+    ci = (results.get("lift_ci") or {}).get(mode)  # absent in runs scored before it was recorded
+    return f" (95% interval {ci[0]:+.1f} to {ci[1]:+.1f})" if ci else ""
