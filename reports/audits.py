@@ -77,15 +77,16 @@ def audits_markdown(runs: list[Run]) -> list[str]:
     return lines
 
 
-def breakdown_markdown(run: Run) -> list[str]:
-    """Each breakdown of a benchmark run as a table: group, n, score with its 95% interval."""
+def breakdown_markdown(run: Run, label: str | None = None) -> list[str]:
+    """Each breakdown of a benchmark run as a table: group, n, score with its 95% interval; headed by the
+    run's label too, so runs of one suite and split are told apart."""
     lines: list[str] = []
     for key, groups in (run.results.get("breakdowns") or {}).items():
         if not groups:
             continue
         lines += [
             "",
-            f"{md(run.key)} by {md(key)}:",
+            f"{md(run.key)}{f' · {md(label)}' if label else ''} by {md(key)}:",
             "",
             f"| {md(key)} | n | score | 95% interval |",
             "|---|---|---|---|",

@@ -238,8 +238,9 @@ def render_markdown(runs: list[Run]) -> str:
     for group in by_suite(runs).values():
         if len(group) > 1:
             lines += markdown_comparison(comparison_context(group, lambda run, refs: []))
-    for run in runs:
-        lines += breakdown_markdown(run)
+    shared = {key for key, group in by_suite(runs).items() if len(group) > 1}
+    for run, label in zip(runs, labels(runs), strict=True):
+        lines += breakdown_markdown(run, label if run.key in shared else None)  # the label tells such runs apart
     lines += audits_markdown(audits)
     if runs:
         lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
