@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from cli.options import PROG, OneLineParser
 from evals.errors import DataError, UserError
 from evals.store import append_durably, iter_jsonl, json_line, make_dir, recover_log, write_json_atomic
 from evals.suites.base import field_id, field_str
+from evals.terminal import echo
 
 REPLY_FIELDS = ("completion", "response", "prediction")  # the names other tools give the reply
 
@@ -120,6 +122,16 @@ def cmd_judge(argv: Sequence[str]) -> int:
     human = read_human_labels(args.labels) if args.labels else None
     if human is not None and not any(key in human for key, *_ in replies):
         raise DataError(f"{args.labels} matches no id of {args.input}; check both files")
+    if human is not None:
+        ids = {key for key, *_ in replies}
+        stray = sorted(key for key in human if key not in ids)
+        unlabelled = len(ids - set(human))
+        if stray or unlabelled:  # validation runs on the overlap only: say how far it reaches
+            echo(
+                f"{PROG} redteam judge: {unlabelled} of {len(ids)} replies have no human label"
+                + (f"; {len(stray)} label(s) name no reply (first: {stray[0][:40]!r})" if stray else ""),
+                file=sys.stderr,
+            )
     labels_path = args.out / "labels.jsonl"
     make_dir(args.out)
     if args.overwrite and labels_path.exists():

@@ -82,3 +82,14 @@ def test_a_reply_changed_since_it_was_labelled_is_not_given_its_old_label(tmp_pa
     assert_one_line_error(said, "changed", "--overwrite")
     assert cli(capsys, "redteam", "judge", "--input", str(replies), "--out", str(out), "--overwrite").code == 0
     assert json.loads((out / "labels.jsonl").read_text())["label"] == "complied"
+
+
+def test_labels_that_cover_part_of_the_input_or_name_other_ids_are_said(tmp_path: Path, capsys) -> None:
+    replies, labels = tmp_path / "replies.jsonl", tmp_path / "human.jsonl"
+    replies.write_text("".join(json.dumps({"id": i, "prompt": "p", "completion": "No."}) + "\n" for i in "abc"))
+    labels.write_text(json.dumps({"id": "a", "label": "refused"}) + "\n" + json.dumps({"id": "zz", "label": "refused"}))
+    said = cli(
+        capsys, "redteam", "judge", "--input", str(replies), "--out", str(tmp_path / "o"), "--labels", str(labels)
+    )
+    assert said.code == 0, said
+    assert "2 of 3 replies have no human label; 1 label(s) name no reply (first: 'zz')" in said.err
