@@ -60,6 +60,10 @@ def load_requests(source: str) -> dict[str, list[str]]:
         for number, row in enumerate(rows, start=1):
             request = next((row[c] for c in REQUEST_COLUMNS if isinstance(row.get(c), str) and row[c].strip()), None)
             if request is None:
+                present = next((c for c in REQUEST_COLUMNS if c in row), None)
+                if present is not None:  # the column is there, its value is not text: say that, not "missing"
+                    shown = type(row[present]).__name__ if not isinstance(row[present], str) else "empty text"
+                    raise DataError(f"{file} row {number}: '{present}' must be the request as text, got {shown}")
                 raise DataError(f"{file} row {number}: no request column ({', '.join(REQUEST_COLUMNS)})")
             category = next((str(row[c]) for c in CATEGORY_COLUMNS if row.get(c) not in (None, "")), "uncategorised")
             found.setdefault(category.strip()[:80], []).append(request.strip()[:2000])

@@ -26,3 +26,14 @@ def test_portraits_that_cannot_be_fetched_offline_name_the_portraits_option(tmp_
                "--suites", "redteam-visual-judgment", "--portraits", "fairface")  # fmt: skip
     line = assert_one_line_error(said, "--portraits PATH")
     assert "--dataset" not in line
+
+
+@pytest.mark.parametrize(("value", "shown"), [(5, "got int"), ("  ", "got empty text"), (None, "got NoneType")])
+def test_a_request_column_that_is_not_text_is_named(tmp_path: Path, capsys, value: object, shown: str) -> None:
+    import json
+
+    requests = tmp_path / "requests.jsonl"
+    requests.write_text(json.dumps({"request": value, "category": "x"}) + "\n")
+    said = cli(capsys, "redteam", "--model", "scripted", "--limit", "2", "--no-progress", "--out", str(tmp_path / "rt"),
+               "--suites", "redteam-harmful", "--requests", str(requests))  # fmt: skip
+    assert_one_line_error(said, "'request' must be the request as text", shown)
