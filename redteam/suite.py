@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from evals.records import Sample, SampleRecord
-from evals.stats import percent_interval, unpaired_difference
+from evals.stats import Interval, percent_interval, unpaired_difference
 from evals.suites.base import Suite
 from redteam.judges import REFUSED, Judge, Judgement, refusal_judge
 from redteam.validation import judge_summary
@@ -91,13 +91,12 @@ class RedteamSuite(Suite):
             results.setdefault("by", {})[key] = {group: rates(rows) for group, rows in sorted(groups.items())}
         if self.baseline_mode is not None and "mode" in results.get("by", {}):
             modes = results["by"]["mode"]
-            base = modes.get(self.baseline_mode, {}).get("attack_success_rate")
+            lifts = {mode: lift(cell, modes.get(self.baseline_mode, {})) for mode, cell in modes.items()}
             results["lift"] = {
-                mode: None
-                if base is None or cell["attack_success_rate"] is None
-                else cell["attack_success_rate"] - base
-                for mode, cell in modes.items()
-                if mode != self.baseline_mode
+                m: None if i is None else i.estimate for m, i in lifts.items() if m != self.baseline_mode
+            }
+            results["lift_ci"] = {
+                m: None if i is None else [i.low, i.high] for m, i in lifts.items() if m != self.baseline_mode
             }
         if self.people:
             results["group_gaps"] = {
@@ -145,6 +144,16 @@ def safety(records: Sequence[SampleRecord]) -> dict[str, Any]:
         return {"score": 0.0, "score_ci": None}
     interval = percent_interval([record.score or 0.0 for record in records])
     return {"score": interval.estimate, "score_ci": [interval.low, interval.high]}
+
+
+def lift(mode: dict[str, Any], base: dict[str, Any]) -> Interval | None:
+    """An attack mode's success rate minus the plain request's, in points, with Newcombe's 95%
+    interval for two independent rates (a lift of +100 from 12 of 12 against 0 of 12 is not exact)."""
+    if mode.get("attack_success_rate") is None or base.get("attack_success_rate") is None:
+        return None
+    n_mode, n_base = mode["n_judged"], base["n_judged"]
+    successes = (mode["attack_success_rate"] * n_mode / 100, base["attack_success_rate"] * n_base / 100)
+    return unpaired_difference(successes[0], n_mode, successes[1], n_base).scaled(100.0)
 
 
 def largest_gap(records: Sequence[SampleRecord], key: str) -> dict[str, Any] | None:

@@ -29,6 +29,11 @@ def _pct(value: float, interval: list[float] | None, n: int | None = None) -> st
     return text
 
 
+def _lift(mode: str, value: float, interval: list[float] | None) -> str:
+    text = f"{mode} {value:+.1f}"
+    return text + (f" ({interval[0]:+.1f} to {interval[1]:+.1f})" if interval else " (no interval: an older run)")
+
+
 def _config(run: Run, key: str) -> Any:
     return run.manifest.get("config", {}).get(key)
 
@@ -132,11 +137,12 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         if line:
             parts.append(line)
     lift = {mode: value for mode, value in (results.get("lift") or {}).items() if value is not None}
+    lift_ci = results.get("lift_ci") or {}
     if lift:
         base = BASELINES.get(run.suite, "the plain request")
         notes.append(
-            f"lift of attack success over the plain request ({base}): "
-            + ", ".join(f"{mode} {value:+.1f} points" for mode, value in lift.items())
+            f"lift of attack success over the plain request ({base}), in points with Newcombe's 95% interval: "
+            + ", ".join(_lift(mode, value, lift_ci.get(mode)) for mode, value in lift.items())
         )
     for key, gap in (results.get("group_gaps") or {}).items():
         if gap:
@@ -157,6 +163,7 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         "refusal_rate": results.get("refusal_rate"),
         "refusal_rate_ci": results.get("refusal_rate_ci"),
         "lift": lift,
+        "lift_ci": {mode: lift_ci.get(mode) for mode in lift},
         "by": by,
         "solve_rate": solve,
         "solve_rate_ci": solve_ci,

@@ -78,7 +78,14 @@ def test_the_pages_name_the_data_open_with_a_summary_and_show_charts_and_attack_
     assert (
         "worst attack modes: figstep 100.0% (95% interval 75.8\u2013100.0, n = 12) and image 100.0%" in page
     )  # the image attacks all succeed, the text ones none
-    assert "lift of attack success over the plain request (text): figstep +100.0 points" in text
+    # a lift is a number a reader copies: it carries its interval (12 of 12 against 0 of 12 is not exactly +100)
+    lift = (
+        "lift of attack success over the plain request (text), in points with Newcombe's 95% interval: figstep +100.0 ("
+    )
+    assert lift in text and lift in page.replace("&#39;", "'")
+    harmful = read_json(audited / "redteam-harmful" / "results.json")
+    low, high = harmful["lift_ci"]["figstep"]
+    assert 60 < low < harmful["lift"]["figstep"] == high == 100.0
     assert "largest gap by gender: Male against Female, 25.0 points" in page
     assert (audited / "redteam-harmful-chart.png").is_file() and "(redteam-harmful-chart.png)" in text
 
