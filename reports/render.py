@@ -206,6 +206,12 @@ def render_html(runs: list[Run]) -> str:
     return template.render(runs=contexts, comparisons=comparisons, table=comparison(runs), audits=audit_rows(audits))
 
 
+def settings_line(run: Run) -> str:
+    """What the HTML page's settings table says, on one line."""
+    found = [(name, on_off(value)) for name, path in CONFIG_FIELDS if (value := _get(run.manifest, path)) is not None]
+    return "; ".join(f"{name} {md(value)}" for name, value in found) or "not recorded"
+
+
 def render_markdown(runs: list[Run]) -> str:
     runs, audits = split_runs(runs)
     lines = ["## Evaluation results", "", "| suite | split | model | score | 95% interval | n | errors | unresolved |"]
@@ -236,7 +242,9 @@ def render_markdown(runs: list[Run]) -> str:
     for group in by_suite(runs).values():
         if len(group) > 1:
             lines += markdown_comparison(comparison_context(group, lambda run, refs: []))
-    for run in runs:
+    for run, label in zip(runs, labels(runs), strict=True):
+        # each run under its own heading with its settings: two runs' breakdowns otherwise read alike
+        lines += ["", f"### {md(run.key)} \u00b7 {md(label)}", "", "Settings: " + settings_line(run) + "."]
         lines += breakdown_markdown(run)
     lines += audits_markdown(audits)
     if runs:

@@ -219,6 +219,11 @@ def test_runs_that_differ_in_shots_or_limit_are_told_apart(tmp_path, capsys) -> 
     assert "0-shot" in headings[0] and "all samples" in headings[0]
     assert "limit 1000" in headings[1] and "2-shot" in headings[2]
     assert "<th>image splitting</th><td>off</td>" in html
+    text = tmp_path / "r.md"
+    assert cli(capsys, "report", *map(str, runs), "--out", str(text), "--format", "md").code == 0
+    sections = re.findall(r"^### (.*)\n\nSettings: (.*)$", text.read_text(), re.MULTILINE)
+    assert len({heading for heading, _ in sections}) == 3  # each run's breakdowns under its own label
+    assert "limit 1000" in sections[1][0] and "shots 2." in sections[2][1] and "image splitting off" in sections[0][1]
 
 
 def test_runs_of_different_suites_get_one_row_each(tmp_path, capsys, two_runs) -> None:
