@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
 from evals.stats import Interval
 from reports.audits import audit_rows, audits_markdown, breakdown_markdown, split_runs
-from reports.compare import by_suite, comparison_context, labels, on_off
+from reports.compare import by_suite, comparison_context, gold_text, labels, on_off
 from reports.pairing import Group, scores
 from reports.published import comparison, match
 from reports.runs import Run
@@ -109,7 +108,7 @@ def worst(records: list[SampleRecord], roots: list[Path], count: int = WORST_SHO
             "prompt": r.prompt,
             "generation": r.generation,
             "answer": r.answer,
-            "gold": json.dumps(r.target, ensure_ascii=False)[:2000],
+            "gold": gold_text(r.target),
             "error": r.error,
             "thumbnails": [t for t in (thumbnail(ref, roots) for ref in r.images[:4]) if t],
         }

@@ -89,6 +89,8 @@ def test_comparison_page_shows_the_change_and_exactly_the_regressed_samples(tmp_
     assert set(regressed) == REGRESSED and len(regressed) == 4
     assert 'data-testid="improved"' not in html
     assert "4 regressed, 0 improved" in html
+    # the gold answer reads as an answer, not as JSON, in the flipped samples and the lowest-scored ones
+    assert '<p class="muted">gold</p><pre>answer: red</pre>' in html and "{&#34;answer" not in html
     assert '<img class="chart" alt="scores of easyvqa/test by run, shared axis"' in html
 
 
