@@ -88,6 +88,16 @@ def test_the_pages_name_the_data_open_with_a_summary_and_show_charts_and_attack_
     assert 60 < low < harmful["lift"]["figstep"] == high == 100.0
     assert "largest gap by gender: Male against Female, 25.0 points" in page
     assert (audited / "redteam-harmful-chart.png").is_file() and "(redteam-harmful-chart.png)" in text
+    assert "least safe samples (12 of 24 not fully safe shown)" in page  # 24 image and FigStep attacks succeed
+
+
+def test_the_markdown_carries_the_tables_of_the_page(audited: Path) -> None:
+    page, text = (audited / "redteam.html").read_text(), (audited / "redteam.md").read_text()
+    assert "| mode | n | attack success | 95% interval | refusal | 95% interval |" in text
+    assert "| text | 12 | 0.0 | 0.0\u201324.2 | 100.0 | 75.8\u2013100.0 |" in text
+    assert "| suite | n | errors | safety |" in text
+    assert text.count("Judge: rules (validated: ") == page.count("Judge: rules (validated: ") == 3
+    assert "![redteam-captcha: solve rate by framing, percent with 95% intervals](redteam-captcha-chart.png)" in text
 
 
 def test_groups_that_tie_give_no_gap_line(audited: Path) -> None:
