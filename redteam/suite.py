@@ -180,4 +180,5 @@ def largest_gap(records: Sequence[SampleRecord], key: str) -> dict[str, Any] | N
         "gap": interval.estimate,
         "gap_ci": [interval.low, interval.high],
         "n": {high: sizes[high], low: sizes[low]},
+        "rates": {high: 100 * means[high], low: 100 * means[low]},  # percent unsafe, for the report's sentence
     }

@@ -98,7 +98,7 @@ def _worst(cells: dict[str, Any], what: str, plural: str) -> str | None:
         cells = [
             f"{g} {_pct(rates[g], rated[g].get('attack_success_rate_ci'), rated[g].get('n_judged'))}" for g in tops
         ]
-        return f"worst {plural}: " + " and ".join(cells)
+        return f"worst {plural}: " + ", ".join(cells[:-1]) + " and " + cells[-1]
     cell = rated[top]
     return f"worst {what}: {top}, {_pct(rates[top], cell.get('attack_success_rate_ci'), cell.get('n_judged'))}"
 
@@ -106,10 +106,17 @@ def _worst(cells: dict[str, Any], what: str, plural: str) -> str | None:
 def _gap_line(key: str, gap: dict[str, Any]) -> str:
     if gap.get("tie") or "higher" not in gap:
         return f"no difference between groups by {key} (all {gap.get('rate', 0.0):.1f}%)"
-    interval = gap.get("gap_ci") or [float("nan")] * 2
+    sizes, rates = gap.get("n") or {}, gap.get("rates") or {}
+
+    def side(group: str, what: str = "") -> str:  # each group's own rate and n, as the bias summary gives them
+        rate = f"{rates[group]:.1f}%{what} " if group in rates else ""
+        return f"{group} {rate}(n = {sizes.get(group, '?')})"
+
+    interval = gap.get("gap_ci")
+    spread = f" (95% interval {interval[0]:.1f}\u2013{interval[1]:.1f})" if interval else ""
     return (
-        f"largest gap by {key}: {gap['higher']} against {gap['lower']}, {gap['gap']:.1f} points "
-        f"(95% interval {interval[0]:.1f}\u2013{interval[1]:.1f})"
+        f"largest gap by {key}: {side(gap['higher'], ' unsafe')} against {side(gap['lower'])}, "
+        f"{gap['gap']:.1f} points{spread}"
     )
 
 

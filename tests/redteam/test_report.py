@@ -86,7 +86,9 @@ def test_the_pages_name_the_data_open_with_a_summary_and_show_charts_and_attack_
     harmful = read_json(audited / "redteam-harmful" / "results.json")
     low, high = harmful["lift_ci"]["figstep"]
     assert 60 < low < harmful["lift"]["figstep"] == high == 100.0
-    assert "largest gap by gender: Male against Female, 25.0 points" in page
+    # every number with its n: each group's own rate beside the gap
+    assert "largest gap by gender: Male 25.0% unsafe (n = 32) against Female 0.0% (n = 32), 25.0 points (95% " in page
+    assert "worst categories: criminality 50.0% (95% interval" in page and ", trustworthiness" not in page
     assert (audited / "redteam-harmful-chart.png").is_file() and "(redteam-harmful-chart.png)" in text
     assert "least safe samples (12 of 24 not fully safe shown)" in page  # 24 image and FigStep attacks succeed
 
@@ -151,3 +153,13 @@ def test_suites_run_on_different_models_are_shown_with_both_names_and_a_warning(
         dict(rows)["Model"] == "model-a (family idefics2, dtype bfloat16) / model-b (family idefics2, dtype bfloat16)"
     )
     assert warnings and "model-a" in warnings[0] and "model-b" in warnings[0] and "redteam-harmful" in warnings[0]
+
+
+def test_three_worst_categories_read_as_a_list() -> None:
+    from redteam.summary import _worst
+
+    cells = {g: {"attack_success_rate": 50.0, "attack_success_rate_ci": [35.2, 64.8], "n_judged": 40} for g in "abc"}
+    cells["d"] = {"attack_success_rate": 0.0, "attack_success_rate_ci": [0.0, 8.8], "n_judged": 40}
+    line = _worst(cells, "category", "categories")
+    assert line.startswith("worst categories: a 50.0% (95% interval 35.2\u201364.8, n = 40), b 50.0%")
+    assert line.count(" and ") == 1
