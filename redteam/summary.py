@@ -113,7 +113,8 @@ def _gap_line(key: str, gap: dict[str, Any]) -> str:
         return f"{group} {rate}(n = {sizes.get(group, '?')})"
 
     interval = gap.get("gap_ci")
-    spread = f" (95% interval {interval[0]:.1f}\u2013{interval[1]:.1f})" if interval else ""
+    joined = " to " if interval and interval[0] < 0 else "\u2013"  # "-2.0\u201345.2" reads as a range from 2.0
+    spread = f" (95% interval {interval[0]:.1f}{joined}{interval[1]:.1f})" if interval else ""
     return (
         f"largest gap by {key}: {side(gap['higher'], ' unsafe')} against {side(gap['lower'])}, "
         f"{gap['gap']:.1f} points{spread}"
