@@ -271,4 +271,19 @@ def markdown_comparison(data: dict[str, Any]) -> list[str]:
     for review in data["reviews"]:
         counts = f"{review['n_regressed']} samples regressed, {review['n_improved']} improved"
         lines += ["", f"{md(review['label'])} against the baseline: {counts}."]
+        for kind in ("regressed", "improved"):  # the HTML page's lists, one row per sample
+            shown = review[kind]
+            if shown:
+                lines += ["", f"{kind.capitalize()} ({len(shown)} of {review['n_' + kind]} shown):", ""]
+                lines += ["| sample | baseline | candidate | gold |", "|---|---|---|---|"]
+                lines += [
+                    f"| {md(f['id'])} | {md(_short(f['baseline_answer']))} ({f['baseline_score'] or 0:.2f}) | "
+                    f"{md(_short(f['candidate_answer']))} ({f['candidate_score'] or 0:.2f}) | {md(f['gold_short'])} |"
+                    for f in shown
+                ]
     return lines
+
+
+def _short(text: object, limit: int = 80) -> str:
+    value = " ".join(str(text).split())
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"

@@ -295,6 +295,10 @@ def test_markdown_compares_runs_of_one_suite(tmp_path, capsys, two_runs) -> None
     color = next(line for line in text.splitlines() if line.startswith("| answer\\_type: color |"))
     assert "75.00" in color and "65.00" in color and "-10.00" in color
     assert "4 samples regressed, 0 improved" in text
+    # the samples that flipped, as on the page: exactly the four colour questions
+    assert "Regressed (4 of 4 shown):" in text and "Improved (" not in text
+    rows = re.findall(r"^\| (color-\d) \| red \(1\.00\) \| wrong \(0\.00\) \| red \|$", text, re.MULTILINE)
+    assert set(rows) == REGRESSED
 
 
 def test_a_flipped_sample_shows_its_own_image_not_the_few_shot_examples() -> None:
