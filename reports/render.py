@@ -247,7 +247,8 @@ def render_markdown(runs: list[Run]) -> str:
         lines += breakdown_markdown(run)
     lines += audits_markdown(audits)
     if runs:
-        lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
+        paired = "; changes with Newcombe's paired interval" if any(len(g) > 1 for g in by_suite(runs).values()) else ""
+        lines += ["", f"Scores in percent with 95% Wilson intervals{paired}."]
     return "\n".join(lines) + "\n"
 
 
