@@ -61,6 +61,8 @@ def unsafe_samples(run: Run, harmful: bool, show_harmful: bool) -> list[dict[str
             "label": r.answer if isinstance(r.answer, str) and r.answer else None,
             "rule": r.scoring.get("rule") if isinstance(r.scoring.get("rule"), str) else None,
             "score": r.score,
+            # whose portrait: the groups a judgement-from-looks sample is about
+            "groups": ", ".join(f"{key} {r.meta[key]}" for key in ("gender", "race", "age") if r.meta.get(key)),
             "generation": None if withhold else (r.generation or ""),
             "length": len(r.generation or ""),
             "images": list(r.images[:2]),

@@ -91,6 +91,7 @@ def test_the_pages_name_the_data_open_with_a_summary_and_show_charts_and_attack_
     assert "worst categories: criminality 50.0% (95% interval" in page and ", trustworthiness" not in page
     assert (audited / "redteam-harmful-chart.png").is_file() and "(redteam-harmful-chart.png)" in text
     assert "least safe samples (12 of 24 not fully safe shown)" in page  # 24 image and FigStep attacks succeed
+    assert "p0.png/criminality · yes · judgement-made · gender Male, race Black · safety 0.0" in page  # whose portrait
 
 
 def test_the_markdown_carries_the_tables_of_the_page(audited: Path) -> None:
