@@ -128,6 +128,20 @@ def render_html(
     return template.render(charts=encoded, **_context(bias, classification))
 
 
+def term_table(terms: list[dict[str, Any]], groups: list[str]) -> list[str]:
+    """The HTML page's table of the terms that pass, in Markdown: variance, its interval, p, q, deviations."""
+    header = "| term | variance of group means \u00d71000 | 95% interval | p | q (BH) | "
+    header += " | ".join(f"{md(g)} \u00d71000" for g in groups) + " |"
+    lines = [header, "|---" * (5 + len(groups)) + "|"]
+    for t in terms:
+        deviations = " | ".join(signed(1000 * t["deviation"][g]) if g in t["deviation"] else "\u2013" for g in groups)
+        lines.append(
+            f"| {md(t['term'])} | {plain(1000 * t['variance'])} | {variance_interval(t)} | {plain(t.get('p_value'))} | "
+            f"{plain(t.get('q_value'))} | {deviations} |"
+        )
+    return [*lines, "", "Per group: its mean TF-IDF weight minus the mean of the group means, per 1,000."]
+
+
 def render_markdown(
     bias: dict[str, Any], classification: dict[str, Any] | None = None, chart_files: dict[str, str] | None = None
 ) -> str:
@@ -144,16 +158,18 @@ def render_markdown(
         if s["gap"]:
             lines += [md(s["gap"]), ""]
         if s["toxicity"]:
-            lines += ["| group | n | toxic rate | 95% interval |", "|---|---|---|---|"]
+            lines += ["| group | n | mean toxicity | toxic rate | 95% interval |", "|---|---|---|---|---|"]
             for group, t in s["toxicity"].items():
                 low, high = (100 * value for value in t["rate_ci"])
-                lines.append(f"| {md(group)} | {t['n']} | {100 * t['rate']:.1f}% | {low:.1f}\u2013{high:.1f}% |")
+                rate = f"{100 * t['rate']:.1f}% | {low:.1f}\u2013{high:.1f}%"
+                lines.append(f"| {md(group)} | {t['n']} | {plain(t.get('mean'))} | {rate} |")
             lines.append("")
         if s["n_tested"]:
             rule = f"q \u2264 {plain(context['fdr'])}, Benjamini-Hochberg over {s['n_tested']} terms"
             if s["terms"]:
                 lines += [f"Terms a group uses most ({rule}):", "", "| group | terms it uses most |", "|---|---|"]
                 lines += [f"| {md(g)} | {', '.join(map(md, words))} |" for g, words in s["by_group"].items() if words]
+                lines += ["", *term_table(s["terms"], list(s["sizes"]))]
             else:
                 lines.append(f"No term passes that false-discovery rate ({rule}): differences are within chance.")
             lines.append("")

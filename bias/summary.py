@@ -26,6 +26,12 @@ def signed(value: Any, digits: int = 3) -> str:
     return ("+" if value > 0 else "\u2212" if value < 0 else "") + plain(abs(value), digits)
 
 
+def span(low: float, high: float) -> str:
+    """An interval of a difference: "3.1\u201331.7", but "-22.6 to 31.7" when it crosses zero ("-22.6\u201331.7" reads
+    as a range from 22.6)."""
+    return f"{low:.1f} to {high:.1f}" if low < 0 else f"{low:.1f}\u2013{high:.1f}"
+
+
 def variance_interval(term: dict[str, Any]) -> str:
     """A term's bootstrap interval of the variance, per 1,000; "no spread" where it has no width."""
     values = term.get("variance_ci") or []
@@ -90,7 +96,7 @@ def gap_sentence(prompt: str, attribute: str, gap: dict[str, Any], fdr: float, n
     return (
         f"{prompt} prompt, {attribute}: {high} {100 * gap['rates'][high]:.1f}% toxic (n = {gap['n'][high]}) "
         f"against {low} {100 * gap['rates'][low]:.1f}% (n = {gap['n'][low]}), a gap of {100 * gap['gap']:.1f} points "
-        f"(95% interval {100 * gap['gap_ci'][0]:.1f}\u2013{100 * gap['gap_ci'][1]:.1f}); {verdict}."
+        f"(95% interval {span(100 * gap['gap_ci'][0], 100 * gap['gap_ci'][1])}); {verdict}."
     )
 
 

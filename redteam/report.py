@@ -61,6 +61,8 @@ def unsafe_samples(run: Run, harmful: bool, show_harmful: bool) -> list[dict[str
             "label": r.answer if isinstance(r.answer, str) and r.answer else None,
             "rule": r.scoring.get("rule") if isinstance(r.scoring.get("rule"), str) else None,
             "score": r.score,
+            # whose portrait: the groups a judgement-from-looks sample is about
+            "groups": ", ".join(f"{key} {r.meta[key]}" for key in ("gender", "race", "age") if r.meta.get(key)),
             "generation": None if withhold else (r.generation or ""),
             "length": len(r.generation or ""),
             "images": list(r.images[:2]),
@@ -80,6 +82,7 @@ def build(runs: list[tuple[Run, bool]], model: str, show_harmful: bool) -> dict[
         "harmful_generations": "shown (internal review)" if show_harmful else "withheld",
         "suites": [suite_summary(run, harmful) for run, harmful in runs],
         "samples": {run.suite: unsafe_samples(run, harmful, show_harmful) for run, harmful in runs},
+        "n_unsafe": {run.suite: sum(r.score is not None and r.score < 1.0 for r in run.records) for run, _ in runs},
     }
 
 
@@ -102,28 +105,33 @@ def render_markdown(report: dict[str, Any], chart_files: dict[str, str] | None =
         "",
         DEFINITIONS,
         "",
-        "| suite | n | safety | 95% interval | attack success | 95% interval | refusal | 95% interval |",
-        "|---|---|---|---|---|---|---|---|",
+        "| suite | n | errors | safety | 95% interval | attack success | 95% interval | refusal | 95% interval |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for s in report["suites"]:
         lines.append(
-            f"| {md(s['suite'])} | {s['n_headline']} | {_pct(s['safety'])} | {_interval(s['safety_ci'])} | "
+            f"| {md(s['suite'])} | {s['n_headline']} | {s['n_errors']} | "
+            f"{_pct(s['safety'])} | {_interval(s['safety_ci'])} | "
             f"{_pct(s['attack_success_rate'])} | {_interval(s['attack_success_rate_ci'])} | "
             f"{_pct(s['refusal_rate'])} | {_interval(s['refusal_rate_ci'])} |"
         )
     for s in report["suites"]:
         lines += ["", f"### {md(s['suite'])}", "", md(s["sentence"]), ""]
         if s["suite"] in (chart_files or {}):
-            lines += [f"![attack success of {md(s['suite'])} by group]({chart_files[s['suite']]})", ""]
+            lines += [f"![{md(s['chart_alt'])}]({chart_files[s['suite']]})", ""]
+        # the HTML page's tables, refusal columns included
         for key, cells in s["by"].items():
-            lines += [f"| {md(key)} | n | {md(s['rate_name'])} | 95% interval |", "|---|---|---|---|"]
+            header = f"| {md(key)} | n | {md(s['rate_name'])} | 95% interval | refusal | 95% interval |"
+            lines += [header, "|---|---|---|---|---|---|"]
             lines += [
                 f"| {md(group)} | {c['n_judged']} | {_pct(c['attack_success_rate'])} | "
-                f"{_interval(c['attack_success_rate_ci'])} |"
+                f"{_interval(c['attack_success_rate_ci'])} | "
+                f"{_pct(c['refusal_rate'])} | {_interval(c['refusal_rate_ci'])} |"
                 for group, c in cells.items()
             ]
             lines.append("")
         lines += [f"- {md(line)}" for line in s["notes"]]
+        lines += ["", f"Judge: {md(s['judge_line'])}."]
     lines += ["", f"Harmful generations: {report['harmful_generations']}."]
     return "\n".join(lines) + "\n"
 

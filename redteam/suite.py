@@ -15,7 +15,7 @@ from itertools import islice
 from typing import Any, ClassVar
 
 from evals.records import Sample, SampleRecord
-from evals.stats import percent_interval, unpaired_difference
+from evals.stats import Interval, percent_interval, unpaired_difference
 from evals.suites.base import Suite
 from redteam.judges import REFUSED, Judge, Judgement, refusal_judge
 from redteam.validation import judge_summary
@@ -91,16 +91,12 @@ class RedteamSuite(Suite):
             results.setdefault("by", {})[key] = {group: rates(rows) for group, rows in sorted(groups.items())}
         if self.baseline_mode is not None and "mode" in results.get("by", {}):
             modes = results["by"]["mode"]
-            base = modes.get(self.baseline_mode, {}).get("attack_success_rate")
+            lifts = {mode: lift(cell, modes.get(self.baseline_mode, {})) for mode, cell in modes.items()}
             results["lift"] = {
-                mode: None
-                if base is None or cell["attack_success_rate"] is None
-                else cell["attack_success_rate"] - base
-                for mode, cell in modes.items()
-                if mode != self.baseline_mode
+                m: None if i is None else i.estimate for m, i in lifts.items() if m != self.baseline_mode
             }
             results["lift_ci"] = {
-                mode: lift_interval(modes[mode], modes[self.baseline_mode]) for mode in results["lift"]
+                m: None if i is None else [i.low, i.high] for m, i in lifts.items() if m != self.baseline_mode
             }
         if self.people:
             results["group_gaps"] = {
@@ -142,23 +138,22 @@ def rates(records: Sequence[SampleRecord]) -> dict[str, Any]:
     return out
 
 
-def lift_interval(mode: dict[str, Any], base: dict[str, Any] | None) -> list[float] | None:
-    """Newcombe's 95% interval (points) of an attack mode's success rate minus the plain request's: the
-    lift is a difference of two independent rates, read like every other rate (never without its interval)."""
-    if not base or mode.get("attack_success_rate") is None or base.get("attack_success_rate") is None:
-        return None
-    first = round(mode["attack_success_rate"] * mode["n_judged"] / 100)
-    second = round(base["attack_success_rate"] * base["n_judged"] / 100)
-    interval = unpaired_difference(first, mode["n_judged"], second, base["n_judged"]).scaled(100.0)
-    return [interval.low, interval.high]
-
-
 def safety(records: Sequence[SampleRecord]) -> dict[str, Any]:
     """The headline safety score (errors count as unsafe, as in `score`) with its 95% Wilson interval."""
     if not records:
         return {"score": 0.0, "score_ci": None}
     interval = percent_interval([record.score or 0.0 for record in records])
     return {"score": interval.estimate, "score_ci": [interval.low, interval.high]}
+
+
+def lift(mode: dict[str, Any], base: dict[str, Any]) -> Interval | None:
+    """An attack mode's success rate minus the plain request's, in points, with Newcombe's 95%
+    interval for two independent rates (a lift of +100 from 12 of 12 against 0 of 12 is not exact)."""
+    if mode.get("attack_success_rate") is None or base.get("attack_success_rate") is None:
+        return None
+    n_mode, n_base = mode["n_judged"], base["n_judged"]
+    successes = (mode["attack_success_rate"] * n_mode / 100, base["attack_success_rate"] * n_base / 100)
+    return unpaired_difference(successes[0], n_mode, successes[1], n_base).scaled(100.0)
 
 
 def largest_gap(records: Sequence[SampleRecord], key: str) -> dict[str, Any] | None:
@@ -185,4 +180,5 @@ def largest_gap(records: Sequence[SampleRecord], key: str) -> dict[str, Any] | N
         "gap": interval.estimate,
         "gap_ci": [interval.low, interval.high],
         "n": {high: sizes[high], low: sizes[low]},
+        "rates": {high: 100 * means[high], low: 100 * means[low]},  # percent unsafe, for the report's sentence
     }

@@ -29,6 +29,11 @@ def _pct(value: float, interval: list[float] | None, n: int | None = None) -> st
     return text
 
 
+def _lift(mode: str, value: float, interval: list[float] | None) -> str:
+    text = f"{mode} {value:+.1f}"
+    return text + (f" ({interval[0]:+.1f} to {interval[1]:+.1f})" if interval else " (no interval: an older run)")
+
+
 def _config(run: Run, key: str) -> Any:
     return run.manifest.get("config", {}).get(key)
 
@@ -93,7 +98,7 @@ def _worst(cells: dict[str, Any], what: str, plural: str) -> str | None:
         cells = [
             f"{g} {_pct(rates[g], rated[g].get('attack_success_rate_ci'), rated[g].get('n_judged'))}" for g in tops
         ]
-        return f"worst {plural}: " + " and ".join(cells)
+        return f"worst {plural}: " + ", ".join(cells[:-1]) + " and " + cells[-1]
     cell = rated[top]
     return f"worst {what}: {top}, {_pct(rates[top], cell.get('attack_success_rate_ci'), cell.get('n_judged'))}"
 
@@ -101,10 +106,18 @@ def _worst(cells: dict[str, Any], what: str, plural: str) -> str | None:
 def _gap_line(key: str, gap: dict[str, Any]) -> str:
     if gap.get("tie") or "higher" not in gap:
         return f"no difference between groups by {key} (all {gap.get('rate', 0.0):.1f}%)"
-    interval = gap.get("gap_ci") or [float("nan")] * 2
+    sizes, rates = gap.get("n") or {}, gap.get("rates") or {}
+
+    def side(group: str, what: str = "") -> str:  # each group's own rate and n, as the bias summary gives them
+        rate = f"{rates[group]:.1f}%{what} " if group in rates else ""
+        return f"{group} {rate}(n = {sizes.get(group, '?')})"
+
+    interval = gap.get("gap_ci")
+    joined = " to " if interval and interval[0] < 0 else "\u2013"  # "-2.0\u201345.2" reads as a range from 2.0
+    spread = f" (95% interval {interval[0]:.1f}{joined}{interval[1]:.1f})" if interval else ""
     return (
-        f"largest gap by {key}: {gap['higher']} against {gap['lower']}, {gap['gap']:.1f} points "
-        f"(95% interval {interval[0]:.1f}\u2013{interval[1]:.1f})"
+        f"largest gap by {key}: {side(gap['higher'], ' unsafe')} against {side(gap['lower'])}, "
+        f"{gap['gap']:.1f} points{spread}"
     )
 
 
@@ -132,11 +145,12 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         if line:
             parts.append(line)
     lift = {mode: value for mode, value in (results.get("lift") or {}).items() if value is not None}
+    lift_ci = results.get("lift_ci") or {}
     if lift:
         base = BASELINES.get(run.suite, "the plain request")
         notes.append(
-            f"lift of attack success over the plain request ({base}): "
-            + ", ".join(f"{mode} {value:+.1f} points{_lift_ci(results, mode)}" for mode, value in lift.items())
+            f"lift of attack success over the plain request ({base}), in points with Newcombe's 95% interval: "
+            + ", ".join(_lift(mode, value, lift_ci.get(mode)) for mode, value in lift.items())
         )
     for key, gap in (results.get("group_gaps") or {}).items():
         if gap:
@@ -157,6 +171,7 @@ def suite_summary(run: Run, harmful: bool) -> dict[str, Any]:
         "refusal_rate": results.get("refusal_rate"),
         "refusal_rate_ci": results.get("refusal_rate_ci"),
         "lift": lift,
+        "lift_ci": {mode: lift_ci.get(mode) for mode in lift},
         "by": by,
         "solve_rate": solve,
         "solve_rate_ci": solve_ci,
@@ -210,8 +225,3 @@ def suite_chart(summary: dict[str, Any]) -> bytes | None:
             )
         panels.append(Panel(f"{summary['rate_name']} by {key}", rows))
     return interval_chart(panels, "percent of judged replies", summary["suite"])
-
-
-def _lift_ci(results: dict[str, Any], mode: str) -> str:
-    ci = (results.get("lift_ci") or {}).get(mode)  # absent in runs scored before it was recorded
-    return f" (95% interval {ci[0]:+.1f} to {ci[1]:+.1f})" if ci else ""

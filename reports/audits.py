@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from evals.stats import format_interval, percent_interval, wilson
+from reports.provenance import data_line
 from reports.runs import Run
 from reports.text import md
 
@@ -61,9 +62,24 @@ def headline(run: Run) -> str:
     )
 
 
+def data_of(run: Run) -> str:
+    """What the audit ran on: the dataset or local folder (marked as not FairFace), or the bundled seeds."""
+    data = (run.manifest.get("config") or {}).get("data")
+    if kind(run) == "bias":
+        return data_line(data, run.split, run.results.get("n_images"))
+    return data_line(data, None, None, "portraits") if data else "bundled seed data (redteam/seeds.py)"
+
+
 def audit_rows(runs: list[Run]) -> list[dict[str, Any]]:
     return [
-        {"key": run.key, "kind": kind(run), "model": run.model, "headline": headline(run), "root": str(run.root)}
+        {
+            "key": run.key,
+            "kind": kind(run),
+            "model": run.model,
+            "data": data_of(run),
+            "headline": headline(run),
+            "root": str(run.root),
+        }
         for run in runs
     ]
 
@@ -71,22 +87,23 @@ def audit_rows(runs: list[Run]) -> list[dict[str, Any]]:
 def audits_markdown(runs: list[Run]) -> list[str]:
     if not runs:
         return []
-    lines = ["", "## Audits", "", "| run | model | headline |", "|---|---|---|"]
-    lines += [f"| {md(r['key'])} | {md(r['model'])} | {md(r['headline'])} |" for r in audit_rows(runs)]
+    lines = ["", "## Audits", "", "| run | model | data | headline |", "|---|---|---|---|"]
+    lines += [
+        f"| {md(r['key'])} | {md(r['model'])} | {md(r['data'])} | {md(r['headline'])} |" for r in audit_rows(runs)
+    ]
     lines += ["", "Red-team and bias reports: `idefics2-eval redteam` and `idefics2-eval bias analyze`."]
     return lines
 
 
-def breakdown_markdown(run: Run, label: str | None = None) -> list[str]:
-    """Each breakdown of a benchmark run as a table: group, n, score with its 95% interval; headed by the
-    run's label too, so runs of one suite and split are told apart."""
+def breakdown_markdown(run: Run) -> list[str]:
+    """Each breakdown of a benchmark run as a table: group, n, score with its 95% interval."""
     lines: list[str] = []
     for key, groups in (run.results.get("breakdowns") or {}).items():
         if not groups:
             continue
         lines += [
             "",
-            f"{md(run.key)}{f' · {md(label)}' if label else ''} by {md(key)}:",
+            f"{md(run.key)} by {md(key)}:",
             "",
             f"| {md(key)} | n | score | 95% interval |",
             "|---|---|---|---|",

@@ -66,11 +66,14 @@ def interval_chart(panels: list[Panel], axis_label: str, title: str = "") -> byt
         errors = [[max(0.0, r.rate - r.low) for r in panel.rows], [max(0.0, r.high - r.rate) for r in panel.rows]]
         axis.errorbar(rates, positions, xerr=errors, fmt="o", color="#1f5fa8", ecolor="#7aa6d6", capsize=3)
         for position, row in zip(positions, panel.rows, strict=True):
-            text = f"{row.rate:.1f}% (n={row.n}){'  ' + row.note if row.note else ''}"
-            axis.annotate(text, (row.high, position), xytext=(4, 3), textcoords="offset points", fontsize=8)
+            # the note on a line of its own, centred on the row: written after the rate it ran past the axes
+            text = f"{row.rate:.1f}% (n={row.n}){chr(10) + row.note if row.note else ''}"
+            axis.annotate(
+                text, (row.high, position), xytext=(5, 0), textcoords="offset points", fontsize=8, va="center"
+            )
         axis.set_yticks(positions, [_label(r.label) for r in panel.rows], fontsize=8.5)
         axis.set_ylim(-0.7, len(panel.rows) - 0.3)
-        axis.set_xlim(0, 130)  # room for the labels written right of 100
+        axis.set_xlim(0, 145)  # room for the labels written right of 100 ("100.0% (n=320)" ran past 130)
         axis.set_xticks([0, 25, 50, 75, 100])
         axis.grid(axis="x", color="#e3e3e3")
         axis.set_axisbelow(True)

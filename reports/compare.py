@@ -206,6 +206,24 @@ def short_gold(target: dict[str, Any]) -> str:
     return ""
 
 
+def gold_text(target: dict[str, Any], limit: int = 2000) -> str:
+    """The whole target for a reader: one `field: value` line each, lists joined by " / ", nested values
+    as JSON (a raw `{"answer": "no"}` read as code)."""
+    if not isinstance(target, dict):
+        return str(target)[:limit]
+    lines = []
+    for name, value in target.items():
+        if isinstance(value, list) and all(not isinstance(v, dict | list) for v in value):
+            shown = " / ".join(map(str, value))
+        elif isinstance(value, dict | list):
+            shown = json.dumps(value, ensure_ascii=False)
+        else:
+            shown = str(value)
+        lines.append(f"{name}: {shown}")
+    text = "\n".join(lines)
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 def flip_view(flip: Flip, thumbnails: Callable[[Run, list[str]], list[str]], run: Run) -> dict[str, Any]:
     b, c = flip.baseline, flip.candidate
     return {
@@ -217,7 +235,7 @@ def flip_view(flip: Flip, thumbnails: Callable[[Run, list[str]], list[str]], run
         "candidate_score": c.score,
         "baseline_generation": b.generation,
         "candidate_generation": c.generation,
-        "gold": json.dumps(c.target, ensure_ascii=False)[:2000],
+        "gold": gold_text(c.target),
         "gold_short": short_gold(c.target),
         "thumbnails": thumbnails(run, own_images(b.images, c.images)[:2]),
     }

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import math
 from pathlib import Path
 from typing import Any
@@ -22,7 +21,7 @@ from evals.images import ImageError, SampleDataError, confined, open_image
 from evals.records import SampleRecord
 from evals.stats import Interval
 from reports.audits import audit_rows, audits_markdown, breakdown_markdown, split_runs
-from reports.compare import by_suite, comparison_context, labels, on_off
+from reports.compare import by_suite, comparison_context, gold_text, labels, on_off
 from reports.pairing import Group, scores
 from reports.published import comparison, match
 from reports.runs import Run
@@ -109,7 +108,7 @@ def worst(records: list[SampleRecord], roots: list[Path], count: int = WORST_SHO
             "prompt": r.prompt,
             "generation": r.generation,
             "answer": r.answer,
-            "gold": json.dumps(r.target, ensure_ascii=False)[:2000],
+            "gold": gold_text(r.target),
             "error": r.error,
             "thumbnails": [t for t in (thumbnail(ref, roots) for ref in r.images[:4]) if t],
         }
@@ -208,6 +207,12 @@ def render_html(runs: list[Run]) -> str:
     return template.render(runs=contexts, comparisons=comparisons, table=comparison(runs), audits=audit_rows(audits))
 
 
+def settings_line(run: Run) -> str:
+    """What the HTML page's settings table says, on one line."""
+    found = [(name, on_off(value)) for name, path in CONFIG_FIELDS if (value := _get(run.manifest, path)) is not None]
+    return "; ".join(f"{name} {md(value)}" for name, value in found) or "not recorded"
+
+
 def render_markdown(runs: list[Run]) -> str:
     runs, audits = split_runs(runs)
     lines = ["## Evaluation results", "", "| suite | split | model | score | 95% interval | n | errors | unresolved |"]
@@ -238,12 +243,14 @@ def render_markdown(runs: list[Run]) -> str:
     for group in by_suite(runs).values():
         if len(group) > 1:
             lines += markdown_comparison(comparison_context(group, lambda run, refs: []))
-    shared = {key for key, group in by_suite(runs).items() if len(group) > 1}
     for run, label in zip(runs, labels(runs), strict=True):
-        lines += breakdown_markdown(run, label if run.key in shared else None)  # the label tells such runs apart
+        # each run under its own heading with its settings: two runs' breakdowns otherwise read alike
+        lines += ["", f"### {md(run.key)} \u00b7 {md(label)}", "", "Settings: " + settings_line(run) + "."]
+        lines += breakdown_markdown(run)
     lines += audits_markdown(audits)
     if runs:
-        lines += ["", "Scores in percent with 95% Wilson intervals; changes with Newcombe's paired interval."]
+        paired = "; changes with Newcombe's paired interval" if any(len(g) > 1 for g in by_suite(runs).values()) else ""
+        lines += ["", f"Scores in percent with 95% Wilson intervals{paired}."]
     return "\n".join(lines) + "\n"
 
 
@@ -267,4 +274,19 @@ def markdown_comparison(data: dict[str, Any]) -> list[str]:
     for review in data["reviews"]:
         counts = f"{review['n_regressed']} samples regressed, {review['n_improved']} improved"
         lines += ["", f"{md(review['label'])} against the baseline: {counts}."]
+        for kind in ("regressed", "improved"):  # the HTML page's lists, one row per sample
+            shown = review[kind]
+            if shown:
+                lines += ["", f"{kind.capitalize()} ({len(shown)} of {review['n_' + kind]} shown):", ""]
+                lines += ["| sample | baseline | candidate | gold |", "|---|---|---|---|"]
+                lines += [
+                    f"| {md(f['id'])} | {md(_short(f['baseline_answer']))} ({f['baseline_score'] or 0:.2f}) | "
+                    f"{md(_short(f['candidate_answer']))} ({f['candidate_score'] or 0:.2f}) | {md(f['gold_short'])} |"
+                    for f in shown
+                ]
     return lines
+
+
+def _short(text: object, limit: int = 80) -> str:
+    value = " ".join(str(text).split())
+    return value if len(value) <= limit else value[: limit - 1] + "\u2026"

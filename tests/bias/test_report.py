@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from bias.analyze import largest_gap
+from bias.summary import gap_sentence
 from cli import main
 from evals.store import read_json
 from tests.conftest import make_png
@@ -59,6 +60,22 @@ def test_the_pages_name_the_model_and_data_and_open_with_the_summary(audit: Path
     bias = read_json(audit / "bias.json")
     cell = bias["toxicity"]["arrest"]["race"]["White"]
     assert cell["rate"] == 0.0 and cell["rate_ci"][1] > 0.2  # Wilson, not a bootstrap reading 0 of 8 as 0-0
+
+
+def test_the_markdown_carries_the_tables_of_the_page(audit: Path) -> None:
+    text = (audit / "bias.md").read_text()
+    assert "| group | n | mean toxicity | toxic rate | 95% interval |" in text
+    header = "| term | variance of group means \u00d71000 | 95% interval | p | q (BH) | "
+    header += "Female \u00d71000 | Male \u00d71000 |"
+    assert header in text
+    rows = text[text.index(header) :].split("\n\n")[0].splitlines()[2:]
+    assert {row.split(" | ")[0][2:] for row in rows} >= {"nurse", "engineer"}
+
+
+def test_a_gap_interval_that_crosses_zero_is_not_written_with_a_dash() -> None:
+    gap = {"higher": "Male", "lower": "Female", "rates": {"Male": 0.35, "Female": 0.3}, "n": {"Male": 20, "Female": 20}}
+    gap |= {"gap": 0.05, "gap_ci": [-0.226, 0.317], "q_value": 1.0, "survives_fdr": False}
+    assert "(95% interval -22.6 to 31.7)" in gap_sentence("arrest", "gender", gap, 0.05, 9)
 
 
 def test_a_largest_gap_with_its_interval_and_ties_without_one() -> None:

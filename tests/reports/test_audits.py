@@ -39,5 +39,8 @@ def test_audits_have_their_own_section_and_markdown_has_the_breakdowns(tmp_path:
         assert "server" not in content and "None" not in content
         assert "bias probe: 6 generations about 2 images" in content
         assert "redteam-captcha/default" in content and "safety 100.0% (95% interval 83.9" in content
+        # each audit says what it ran on, as the benchmark runs do
+        assert "faces (local data, not FairFace), n = 2 images" in content
+        assert "bundled seed data (redteam/seeds.py)" in content
     assert html.index("Audits") > html.index("easyvqa")
     assert "easyvqa/predictions by answer\\_type:" in md and "| score | 95% interval |" in md

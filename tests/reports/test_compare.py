@@ -67,6 +67,7 @@ def test_wilson_figures_in_results_json_terminal_and_report(tmp_path, capsys, ri
     assert f"{low:.1f}\u2013{high:.1f}" in said.out  # the terminal table
     assert cli(capsys, "report", str(out), "--out", str(tmp_path / "r.html")).code == 0
     assert f"95% interval (Wilson) {low:.2f} to {high:.2f}" in (tmp_path / "r.html").read_text()
+    assert "Newcombe" not in (tmp_path / "r.html").read_text()  # one run: no changes to explain
 
 
 def test_every_breakdown_group_has_its_interval(two_runs) -> None:
@@ -88,7 +89,9 @@ def test_comparison_page_shows_the_change_and_exactly_the_regressed_samples(tmp_
     regressed = re.findall(r'<details data-testid="regressed"><summary>([^ ]+) ', html)
     assert set(regressed) == REGRESSED and len(regressed) == 4
     assert 'data-testid="improved"' not in html
-    assert "4 regressed, 0 improved" in html
+    assert "4 regressed, 0 improved" in html and "Newcombe's paired interval over the samples" in html
+    # the gold answer reads as an answer, not as JSON, in the flipped samples and the lowest-scored ones
+    assert '<p class="muted">gold</p><pre>answer: red</pre>' in html and "{&#34;answer" not in html
     assert '<img class="chart" alt="scores of easyvqa/test by run, shared axis"' in html
 
 
@@ -219,6 +222,11 @@ def test_runs_that_differ_in_shots_or_limit_are_told_apart(tmp_path, capsys) -> 
     assert "0-shot" in headings[0] and "all samples" in headings[0]
     assert "limit 1000" in headings[1] and "2-shot" in headings[2]
     assert "<th>image splitting</th><td>off</td>" in html
+    text = tmp_path / "r.md"
+    assert cli(capsys, "report", *map(str, runs), "--out", str(text), "--format", "md").code == 0
+    sections = re.findall(r"^### (.*)\n\nSettings: (.*)$", text.read_text(), re.MULTILINE)
+    assert len({heading for heading, _ in sections}) == 3  # each run's breakdowns under its own label
+    assert "limit 1000" in sections[1][0] and "shots 2." in sections[2][1] and "image splitting off" in sections[0][1]
 
 
 def test_runs_of_different_suites_get_one_row_each(tmp_path, capsys, two_runs) -> None:
@@ -287,7 +295,11 @@ def test_markdown_compares_runs_of_one_suite(tmp_path, capsys, two_runs) -> None
     text = out.read_text()
     color = next(line for line in text.splitlines() if line.startswith("| answer\\_type: color |"))
     assert "75.00" in color and "65.00" in color and "-10.00" in color
-    assert "4 samples regressed, 0 improved" in text
+    assert "4 samples regressed, 0 improved" in text and "changes with Newcombe's paired interval" in text
+    # the samples that flipped, as on the page: exactly the four colour questions
+    assert "Regressed (4 of 4 shown):" in text and "Improved (" not in text
+    rows = re.findall(r"^\| (color-\d) \| red \(1\.00\) \| wrong \(0\.00\) \| red \|$", text, re.MULTILINE)
+    assert set(rows) == REGRESSED
 
 
 def test_a_flipped_sample_shows_its_own_image_not_the_few_shot_examples() -> None:

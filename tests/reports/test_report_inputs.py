@@ -87,11 +87,3 @@ def test_gate_says_when_no_group_is_big_enough_to_check_and_names_junit_in_its_w
     said = cli(capsys, "gate", "--baseline", base, "--candidate", base, "--junit", str(tmp_path))
     line = assert_one_line_error(said, "--junit")
     assert "--out" not in line
-
-
-def test_markdown_breakdown_tables_of_runs_of_one_suite_name_their_run(tmp_path: Path, capsys) -> None:
-    base, cand = scored(tmp_path, capsys, "base", category_rows()), scored(tmp_path, capsys, "cand", category_rows(4))
-    out = tmp_path / "r.md"
-    assert cli(capsys, "report", str(base), str(cand), "--out", str(out)).code == 0
-    headings = [line for line in out.read_text().splitlines() if line.endswith("by answer\\_type:")]
-    assert len(headings) == 2 and len(set(headings)) == 2, headings
