@@ -17,6 +17,7 @@ from typing import Any
 
 from evals.cells import spreadsheet_safe
 from evals.errors import UserError
+from evals.terminal import printable
 from reports.compare import by_suite, labels
 from reports.pairing import Group, changes, flips, scores
 from reports.runs import Run
@@ -60,7 +61,8 @@ def to_csv(runs: list[Run]) -> str:
             ci = _ci(group)
             text = [str(run.root), label, run.model, run.suite, run.split, group.key, group.name]
             numbers = [group.n, _number(group.score.estimate), *(ci or [None, None])]
-            writer.writerow([spreadsheet_safe(t) for t in text] + ["" if v is None else v for v in numbers])
+            # escapes and bidi controls in names from data are shown, not obeyed, when the file is cat or opened
+            writer.writerow([spreadsheet_safe(printable(t)) for t in text] + ["" if v is None else v for v in numbers])
     return buffer.getvalue()
 
 

@@ -161,6 +161,21 @@ def test_csv_cells_that_look_like_formulas_stay_text(tmp_path, capsys) -> None:
     assert '\'=HYPERLINK("x")' in groups and not any(g.startswith("=") for g in groups)
 
 
+def test_csv_cells_show_terminal_escapes_and_bidi_controls_instead_of_obeying_them(tmp_path, capsys) -> None:
+    rows = [
+        {"id": f"q{i}", "answers": ["red"] * 10, "prediction": "red", "question_type": "\x1b]0;owned\x07\u202ecolour"}
+        for i in range(3)
+    ]
+    predictions = tmp_path / "v.jsonl"
+    predictions.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    run = tmp_path / "v"
+    assert cli(capsys, "score", "--suite", "vqav2", "--predictions", str(predictions), "--out", str(run)).code == 0
+    assert cli(capsys, "report", str(run), "--out", str(tmp_path / "r.csv")).code == 0
+    text = (tmp_path / "r.csv").read_text()
+    assert "\x1b" not in text and "\u202e" not in text
+    assert "\\x1b]0;owned\\x07\\u202ecolour" in text
+
+
 def test_gate_names_the_category_and_holds_four_flips_to_be_not_significant(two_runs, capsys) -> None:
     """Four answers flipped one way cannot be significant (the exact sign test gives p = 2 / 2**4 = 0.125), so
     the category is named with its change and interval, and passes even when groups are checked."""
