@@ -147,31 +147,25 @@ def test_model_index_links_the_source_it_is_given(tmp_path, capsys, two_runs) ->
     assert said.code == 2 and "--source-url is for --format model-index" in said.err
 
 
-def test_csv_cells_that_look_like_formulas_stay_text(tmp_path, capsys) -> None:
-    rows = [
-        {"id": f"q{i}", "answers": ["red"] * 10, "prediction": "red", "question_type": '=HYPERLINK("x")'}
-        for i in range(3)
-    ]
+def _csv_with_group_named(tmp_path, capsys, group: str) -> str:
+    """The CSV export of a scored run whose one breakdown group has the given name (names are data)."""
+    rows = [{"id": f"q{i}", "answers": ["red"] * 10, "prediction": "red", "question_type": group} for i in range(3)]
     predictions = tmp_path / "v.jsonl"
     predictions.write_text("".join(json.dumps(row) + "\n" for row in rows))
     run = tmp_path / "v"
     assert cli(capsys, "score", "--suite", "vqav2", "--predictions", str(predictions), "--out", str(run)).code == 0
     assert cli(capsys, "report", str(run), "--out", str(tmp_path / "r.csv")).code == 0
-    groups = [row["group"] for row in csv.DictReader(io.StringIO((tmp_path / "r.csv").read_text()))]
+    return (tmp_path / "r.csv").read_text()
+
+
+def test_csv_cells_that_look_like_formulas_stay_text(tmp_path, capsys) -> None:
+    text = _csv_with_group_named(tmp_path, capsys, '=HYPERLINK("x")')
+    groups = [row["group"] for row in csv.DictReader(io.StringIO(text))]
     assert '\'=HYPERLINK("x")' in groups and not any(g.startswith("=") for g in groups)
 
 
 def test_csv_cells_show_terminal_escapes_and_bidi_controls_instead_of_obeying_them(tmp_path, capsys) -> None:
-    rows = [
-        {"id": f"q{i}", "answers": ["red"] * 10, "prediction": "red", "question_type": "\x1b]0;owned\x07\u202ecolour"}
-        for i in range(3)
-    ]
-    predictions = tmp_path / "v.jsonl"
-    predictions.write_text("".join(json.dumps(row) + "\n" for row in rows))
-    run = tmp_path / "v"
-    assert cli(capsys, "score", "--suite", "vqav2", "--predictions", str(predictions), "--out", str(run)).code == 0
-    assert cli(capsys, "report", str(run), "--out", str(tmp_path / "r.csv")).code == 0
-    text = (tmp_path / "r.csv").read_text()
+    text = _csv_with_group_named(tmp_path, capsys, "\x1b]0;owned\x07\u202ecolour")
     assert "\x1b" not in text and "\u202e" not in text
     assert "\\x1b]0;owned\\x07\\u202ecolour" in text
 
