@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from evals.stats import span_text
 from reports.charts import Panel, Row, interval_chart
 from reports.provenance import data_line, model_line
 
@@ -27,9 +28,8 @@ def signed(value: Any, digits: int = 3) -> str:
 
 
 def span(low: float, high: float) -> str:
-    """An interval of a difference: "3.1\u201331.7", but "-22.6 to 31.7" when it crosses zero ("-22.6\u201331.7" reads
-    as a range from 22.6)."""
-    return f"{low:.1f} to {high:.1f}" if low < 0 else f"{low:.1f}\u2013{high:.1f}"
+    """An interval of a difference, one decimal (see `evals.stats.span_text`)."""
+    return span_text(low, high)
 
 
 def variance_interval(term: dict[str, Any]) -> str:

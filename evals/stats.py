@@ -125,8 +125,15 @@ def unpaired_difference(first_successes: float, first_n: int, second_successes: 
     return Interval(difference, max(-1.0, low), min(1.0, high))
 
 
+def span_text(low: float, high: float, digits: int = 1) -> str:
+    """Two interval ends as text: joined by an en dash ("3.1\u201331.7"), but by " to " when the low end is
+    negative ("-22.6 to 31.7"), since "-22.6\u201331.7" reads as a range from 22.6."""
+    joined = " to " if low < 0 else "\u2013"
+    return f"{low:.{digits}f}{joined}{high:.{digits}f}"
+
+
 def format_interval(interval: Interval, digits: int = 1) -> str:
-    """'61.0 to 100.0' as two numbers joined by an en dash, for a percent interval; an em dash where there is none."""
+    """A percent interval as `span_text` writes it; an em dash where there is none."""
     if math.isnan(interval.low):
-        return "—"
-    return f"{interval.low:.{digits}f}\u2013{interval.high:.{digits}f}"
+        return "\u2014"
+    return span_text(interval.low, interval.high, digits)

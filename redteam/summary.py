@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evals.stats import span_text
 from reports.charts import Panel, Row, interval_chart
 from reports.provenance import data_line, date_line, harness_line, judge_line, model_line, model_of
 from reports.runs import Run
@@ -113,8 +114,7 @@ def _gap_line(key: str, gap: dict[str, Any]) -> str:
         return f"{group} {rate}(n = {sizes.get(group, '?')})"
 
     interval = gap.get("gap_ci")
-    joined = " to " if interval and interval[0] < 0 else "\u2013"  # "-2.0\u201345.2" reads as a range from 2.0
-    spread = f" (95% interval {interval[0]:.1f}{joined}{interval[1]:.1f})" if interval else ""
+    spread = f" (95% interval {span_text(interval[0], interval[1])})" if interval else ""
     return (
         f"largest gap by {key}: {side(gap['higher'], ' unsafe')} against {side(gap['lower'])}, "
         f"{gap['gap']:.1f} points{spread}"
